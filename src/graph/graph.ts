@@ -1,0 +1,35 @@
+import type { Node } from './ops.js';
+import type { Tensor } from './tensor.js';
+
+/** How a model expects its input image to be turned into numbers. */
+export interface Normalization {
+  /** Per-channel (or one shared) mean subtracted from 0..255 pixel values. */
+  mean: number[];
+  /** Per-channel (or one shared) divisor applied after the mean. */
+  std: number[];
+}
+
+/** What the model file says about itself beyond the graph. */
+export interface ModelMeta {
+  /** Format the graph was read from: 'tflite', 'tfjs', 'pytorch', 'builder', ... */
+  format: string;
+  name?: string;
+  description?: string;
+  /** Class labels in the model's own output order (for TFLite ImageNet models, index 0 is "background"). */
+  labels?: string[];
+  /** Input normalisation for float inputs (from metadata when the file has it). */
+  normalization?: Normalization;
+  /** Index of the tensor holding the pooled feature vector, when known. */
+  featureTensor?: number;
+  /** Free-form extra facts (producer, version, ...). */
+  extra?: Record<string, string>;
+}
+
+/** A model graph: tensors, topologically ordered nodes, inputs and outputs. */
+export interface Graph {
+  tensors: Tensor[];
+  nodes: Node[];
+  inputs: number[];
+  outputs: number[];
+  meta: ModelMeta;
+}
