@@ -9,6 +9,16 @@ export interface Normalization {
   std: number[];
 }
 
+/**
+ * Crop/resize convention: 'central-crop' keeps the central `cropFraction` of the image then resizes
+ * (TF-slim evaluation, 0.875); 'resize' squashes the whole image; 'resize-crop' resizes the shorter side to
+ * size/cropFraction then takes the central size×size (torchvision: 256 → 224).
+ */
+export interface ResizeConvention {
+  mode: 'central-crop' | 'resize' | 'resize-crop';
+  cropFraction?: number;
+}
+
 /** What the model file says about itself beyond the graph. */
 export interface ModelMeta {
   /** Format the graph was read from: 'tflite', 'tfjs', 'pytorch', 'builder', ... */
@@ -19,6 +29,8 @@ export interface ModelMeta {
   labels?: string[];
   /** Input normalisation for float inputs (from metadata when the file has it). */
   normalization?: Normalization;
+  /** How images are cropped and resized for this model (the format's convention when absent). */
+  resize?: ResizeConvention;
   /** Index of the tensor holding the pooled feature vector, when known. */
   featureTensor?: number;
   /** Free-form extra facts (producer, version, ...). */
