@@ -9,7 +9,7 @@ import type { ImageFormat, RgbImage } from './types.js';
  * - EXIF orientation is applied.
  * - Alpha is dropped, not flattened: the colour channels are kept as stored, as TensorFlow's decode_png(channels=3),
  *   PIL's convert('RGB') and tf.browser.fromPixels do.
- * - Grayscale becomes RGB by replication; CMYK is converted to sRGB (embedded profile, else libvips' default CMYK one).
+ * - Grayscale becomes RGB by replicating the gray value; CMYK is converted to sRGB (embedded profile, else libvips' default CMYK one).
  * - Embedded ICC profiles of RGB and grayscale images are ignored, as TensorFlow's and PIL's decoders ignore them.
  * - 16-bit images are reduced to 8 bits.
  */
@@ -41,6 +41,8 @@ export async function decodeWithSharp(
     throw describe(err, name, format);
   }
   checkDimensions(name, meta.width, meta.height, maxPixels);
+  // libvips' gray-to-sRGB conversion is not an exact replication, so gray is decoded as gray and copied.
+  const gray = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
   try {
     const { data, info } = await sharp(bytes, {
       failOn: 'error',
@@ -51,13 +53,17 @@ export async function decodeWithSharp(
       page: 0,
     })
       .removeAlpha()
-      .toColourspace('srgb')
+      .toColourspace(gray ? 'b-w' : 'srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
-      throw new ImageError(`image '${name}': decoder returned ${info.channels} channels, expected RGB`);
+    const pixels = info.width * info.height;
+    if (info.channels !== (gray ? 1 : 3) || data.length !== pixels * info.channels) {
+      throw new ImageError(`image '${name}': decoder returned ${info.channels} channels, expected ${gray ? 1 : 3}`);
     }
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    if (!gray) return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    const rgb = new Uint8Array(pixels * 3);
+    for (let i = 0; i < pixels; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = data[i];
+    return { width: info.width, height: info.height, data: rgb };
   } catch (err) {
     if (err instanceof ImageError) throw err;
     throw describe(err, name, format);
