@@ -1,0 +1,70 @@
+import { UnsupportedError } from '../errors.js';
+import type { Graph, Node } from '../graph/index.js';
+import { add_f32_ref, add_i8_ref, add_u8_ref } from './add.js';
+import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from './average_pool2d.js';
+import { nodeLabel } from './common.js';
+import { concat_f32_ref, concat_i8_ref, concat_u8_ref } from './concatenation.js';
+import { conv2d_f32_ref, conv2d_i8_ref, conv2d_u8_ref } from './conv2d.js';
+import { dwconv_f32_ref, dwconv_i8_ref, dwconv_u8_ref } from './depthwise_conv2d.js';
+import { dequantize_i8_ref, dequantize_u8_ref } from './dequantize.js';
+import { fc_f32_ref, fc_i8_ref, fc_u8_ref } from './fully_connected.js';
+import { hardswish_f32_ref, hardswish_i8_ref, hardswish_u8_ref } from './hard_swish.js';
+import type { Kernel } from './kernel.js';
+import { logistic_f32_ref, logistic_i8_ref, logistic_u8_ref } from './logistic.js';
+import { maxpool_f32_ref, maxpool_i8_ref, maxpool_u8_ref } from './max_pool2d.js';
+import { mean_f32_ref, mean_i8_ref, mean_u8_ref } from './mean.js';
+import { mul_f32_ref, mul_i8_ref, mul_u8_ref } from './mul.js';
+import { pad_f32_ref, pad_i8_ref, pad_u8_ref } from './pad.js';
+import { quantize_i8_ref, quantize_u8_ref } from './quantize.js';
+import { relu_f32_ref, relu_i8_ref, relu_u8_ref } from './relu.js';
+import { relu6_f32_ref, relu6_i8_ref, relu6_u8_ref } from './relu6.js';
+import { reshape_f32_ref, reshape_i8_ref, reshape_u8_ref } from './reshape.js';
+import { softmax_f32_ref, softmax_i8_ref, softmax_u8_ref } from './softmax.js';
+import { squeeze_f32_ref, squeeze_i8_ref, squeeze_u8_ref } from './squeeze.js';
+import { sub_f32_ref, sub_i8_ref, sub_u8_ref } from './sub.js';
+
+/** Every kernel the engine has. Fast variants are added here beside the reference ones. */
+export const kernels: readonly Kernel<any>[] = [
+  conv2d_f32_ref, conv2d_u8_ref, conv2d_i8_ref,
+  dwconv_f32_ref, dwconv_u8_ref, dwconv_i8_ref,
+  fc_f32_ref, fc_u8_ref, fc_i8_ref,
+  avgpool_f32_ref, avgpool_u8_ref, avgpool_i8_ref,
+  maxpool_f32_ref, maxpool_u8_ref, maxpool_i8_ref,
+  mean_f32_ref, mean_u8_ref, mean_i8_ref,
+  add_f32_ref, add_u8_ref, add_i8_ref,
+  sub_f32_ref, sub_u8_ref, sub_i8_ref,
+  mul_f32_ref, mul_u8_ref, mul_i8_ref,
+  relu_f32_ref, relu_u8_ref, relu_i8_ref,
+  relu6_f32_ref, relu6_u8_ref, relu6_i8_ref,
+  hardswish_f32_ref, hardswish_u8_ref, hardswish_i8_ref,
+  logistic_f32_ref, logistic_u8_ref, logistic_i8_ref,
+  softmax_f32_ref, softmax_u8_ref, softmax_i8_ref,
+  reshape_f32_ref, reshape_u8_ref, reshape_i8_ref,
+  squeeze_f32_ref, squeeze_u8_ref, squeeze_i8_ref,
+  quantize_u8_ref, quantize_i8_ref,
+  dequantize_u8_ref, dequantize_i8_ref,
+  pad_f32_ref, pad_u8_ref, pad_i8_ref,
+  concat_f32_ref, concat_i8_ref, concat_u8_ref,
+];
+
+/** The kernel with that name, if any. */
+export function kernelByName(name: string): Kernel<any> | undefined {
+  return kernels.find((k) => k.name === name);
+}
+
+/**
+ * Picks the kernel for a node: among those that support it, one of `variant` when given
+ * ('ref' forces the reference kernels), otherwise a non-reference variant before the reference one.
+ */
+export function selectKernel(node: Node, g: Graph, variant?: string): Kernel<any> {
+  const candidates = kernels.filter((k) => k.op === node.op && k.supports(node, g));
+  const pick =
+    (variant !== undefined ? candidates.find((k) => k.variant === variant) : undefined) ??
+    candidates.find((k) => k.variant !== 'ref') ??
+    candidates.find((k) => k.variant === 'ref');
+  if (!pick) {
+    const dtypes = [...node.inputs, ...node.outputs].map((i) => (i < 0 ? '-' : (g.tensors[i]?.dtype ?? '?'))).join(',');
+    throw new UnsupportedError(`${nodeLabel(node)}: no kernel for this op with tensor dtypes (${dtypes})`);
+  }
+  return pick;
+}
