@@ -1,7 +1,7 @@
 import type { Graph, ModelMeta } from '../../graph/graph.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { conv, squeeze } from './layers.js';
-import { classesOf, softmaxOf, variantName, type ModelSpec } from './spec.js';
+import { alphaText, classesOf, softmaxOf, variantName, type ModelSpec } from './spec.js';
 
 /** Input normalisation each layout's checkpoints were trained with (on 0..255 pixels). */
 const NORMALIZATION = {
@@ -17,13 +17,13 @@ export function slimLogits(b: GraphBuilder, pooled: number, scope: string, spec:
 }
 
 /** Adds the optional SOFTMAX and returns the finished graph with its metadata. */
-export function finishGraph(b: GraphBuilder, input: number, logits: number, feature: number, spec: ModelSpec, description: string): Graph {
+export function finishGraph(b: GraphBuilder, input: number, logits: number, feature: number, spec: ModelSpec, kind: string): Graph {
   let out = logits;
   if (softmaxOf(spec)) out = b.op('SOFTMAX', { beta: 1 }, [logits], b.shape(logits), 'Predictions');
   const meta: ModelMeta = {
     format: 'builder',
     name: variantName(spec),
-    description,
+    description: `${kind} ${alphaText(spec.alpha)} ${spec.resolution} (${spec.layout === 'slim' ? 'TF-slim' : 'torchvision'} layout)`,
     normalization: NORMALIZATION[spec.layout],
     featureTensor: feature,
     extra: { layout: spec.layout, params_unfolded: String(b.unfoldedParams) },

@@ -45,5 +45,5 @@ export function buildMobilenetV1(spec: ModelSpec, weights: WeightSource): Graph 
   });
   const pooled = globalPool(b, x, `${s}/Logits/AvgPool_1a`, true);
   const logits = slimLogits(b, pooled, s, spec);
-  return finishGraph(b, input, logits, pooled, spec, `MobileNetV1 ${spec.alpha} ${spec.resolution} (TF-slim layout)`);
+  return finishGraph(b, input, logits, pooled, spec, 'MobileNetV1');
 }

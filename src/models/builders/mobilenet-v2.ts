@@ -69,5 +69,5 @@ export function buildMobilenetV2(spec: ModelSpec, weights: WeightSource): Graph 
     pooled = globalPool(b, x, 'MobilenetV2/Logits/AvgPool', true);
     logits = slimLogits(b, pooled, 'MobilenetV2', spec);
   }
-  return finishGraph(b, input, logits, pooled, spec, `MobileNetV2 ${spec.alpha} ${spec.resolution} (${spec.layout} layout)`);
+  return finishGraph(b, input, logits, pooled, spec, 'MobileNetV2');
 }

@@ -147,5 +147,5 @@ export function buildMobilenetV3(spec: ModelSpec, weights: WeightSource): Graph 
     logits = slimLogits(b, feature, 'MobilenetV3', spec);
   }
   const kind = `MobileNetV3-${large ? 'Large' : 'Small'}${spec.minimal ? ' minimalistic' : ''}`;
-  return finishGraph(b, input, logits, feature, spec, `${kind} ${a} ${spec.resolution} (${spec.layout} layout)`);
+  return finishGraph(b, input, logits, feature, spec, kind);
 }

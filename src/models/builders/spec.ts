@@ -73,8 +73,12 @@ export function parseVariant(name: string): ModelSpec {
 /** The canonical name of a spec (inverse of {@link parseVariant}). */
 export function variantName(spec: ModelSpec): string {
   const family = spec.minimal ? `${spec.family}-minimal` : spec.family;
-  const alpha = Number.isInteger(spec.alpha) ? spec.alpha.toFixed(1) : String(spec.alpha);
-  return `${family}-${alpha}-${spec.resolution}${spec.layout === 'torchvision' ? '-tv' : ''}`;
+  return `${family}-${alphaText(spec.alpha)}-${spec.resolution}${spec.layout === 'torchvision' ? '-tv' : ''}`;
+}
+
+/** A width multiplier as variant names write it: `1.0`, `0.75`. */
+export function alphaText(alpha: number): string {
+  return Number.isInteger(alpha) ? alpha.toFixed(1) : String(alpha);
 }
 
 /**
