@@ -195,6 +195,22 @@ describe('readTflite rejects unsupported operators with UnsupportedError', () =>
     }
   });
 
+  test('a tensor of an unsupported type is named', () => {
+    const b = Uint8Array.from(small);
+    const at = locate(b);
+    // Tensor 0's type field (uint8 in this model, so it is stored) patched to STRING.
+    const typePos = fieldPos(b, tableAt(b, at.tensors, 0), 1);
+    assert.ok(typePos);
+    b[typePos] = 5;
+    const name = readTflite(small).tensors[0]!.name;
+    assert.throws(
+      () => readTflite(b),
+      (e: unknown) => e instanceof UnsupportedError && e.message.includes(`tensor 0 '${name}': tensor type STRING is not supported`),
+    );
+    b[typePos] = 99;
+    rejects(b, /tensor 0 .*: unknown tensor type 99/);
+  });
+
   test('an operator patched to CUSTOM is named as a custom operator', () => {
     const { bytes } = patchOpcode(small, 25, 32);
     assert.throws(() => readTflite(bytes), (e: unknown) => e instanceof UnsupportedError && /custom operator/.test(e.message));

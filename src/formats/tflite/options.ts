@@ -133,7 +133,8 @@ function readAny(fb: FlatBuffer, op: OpName, type: number, table: Table | undefi
       const f = F.ConcatenationOptions;
       const t = options(fb, type, table, 'ConcatenationOptions', false);
       const axis = t ? t.i32(f.axis, 'axis') : 0;
-      return { axis: axisOf(fb, axis, shapes.output.length, 'ConcatenationOptions.axis'), activation: activation(fb, t, f.fused_activation_function) };
+      const rank = shapes.output.length || undefined;
+      return { axis: axisOf(fb, axis, rank, 'ConcatenationOptions.axis'), activation: activation(fb, t, f.fused_activation_function) };
     }
     case 'ADD':
       return { activation: activation(fb, options(fb, type, table, 'AddOptions', false), 0) };
