@@ -151,6 +151,17 @@ describe('formats and colour handling', () => {
     }
   });
 
+  test('AVIF decodes close to the picture (lossy)', async () => {
+    const src = await photo(37, 23);
+    const avif = await sharp(src.data, { raw: { width: 37, height: 23, channels: 3 } }).avif({ quality: 90 }).toBuffer();
+    assert.equal(sniffImageFormat(avif), 'avif');
+    const img = await decodeImage(avif);
+    assert.deepEqual([img.width, img.height], [37, 23]);
+    let sum = 0;
+    for (let i = 0; i < img.data.length; i++) sum += Math.abs(img.data[i] - src.data[i]);
+    assert.ok(sum / img.data.length < 4, `mean abs difference ${sum / img.data.length}`);
+  });
+
   test('format is detected by content, not by the file name', async () => {
     const src = await photo(16, 9);
     const png = await sharp(src.data, { raw: { width: 16, height: 9, channels: 3 } }).png().toBuffer();
