@@ -2,7 +2,7 @@ import type { Graph, Node, NodeOf, TypedArray } from '../graph/index.js';
 import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore } from './common.js';
 import { constData, convQuant, floatBias, type ConvQuant } from './conv_quant.js';
 import { defineKernel, type Kernel, type KernelDType } from './kernel.js';
-import { multiplyByQuantizedMultiplier } from './quant_math.js';
+import { multiplyByQuantizedMultiplierGemm as requantize } from './quant_math.js';
 
 /** Geometry of a 2-D convolution (NHWC input, OHWI filter). */
 interface ConvGeom {
@@ -156,7 +156,7 @@ function runQuant(p: ConvQ, inputs: (TypedArray | null)[], outputs: TypedArray[]
           let acc = q.bias[oc]!;
           const wb = oc * k;
           for (let i = 0; i < k; i++) acc += patch[i]! * filter[wb + i]!;
-          let v = multiplyByQuantizedMultiplier(acc | 0, q.multiplier[oc]!, q.shift[oc]!) + q.outputOffset;
+          let v = requantize(acc | 0, q.multiplier[oc]!, q.shift[oc]!) + q.outputOffset;
           v = v < q.actMin ? q.actMin : v > q.actMax ? q.actMax : v;
           y[o++] = v;
         }

@@ -2,7 +2,7 @@ import type { Graph, Node, NodeOf, TypedArray } from '../graph/index.js';
 import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel } from './common.js';
 import { constData, convQuant, floatBias, type ConvQuant } from './conv_quant.js';
 import { defineKernel, type Kernel, type KernelDType } from './kernel.js';
-import { multiplyByQuantizedMultiplier } from './quant_math.js';
+import { multiplyByQuantizedMultiplierGemm as requantize } from './quant_math.js';
 
 interface FcF32 {
   inDim: number;
@@ -79,7 +79,7 @@ function quantKernel(dtype: KernelDType, t: 'uint8' | 'int8'): Kernel<FcQ> {
         for (let o = 0; o < outDim; o++) {
           let acc = q.bias[o]!;
           for (let i = 0; i < inDim; i++) acc += (x[r * inDim + i]! + q.inputOffset) * p.weights[o * inDim + i]!;
-          let v = multiplyByQuantizedMultiplier(acc | 0, q.multiplier[o]!, q.shift[o]!) + q.outputOffset;
+          let v = requantize(acc | 0, q.multiplier[o]!, q.shift[o]!) + q.outputOffset;
           v = v < q.actMin ? q.actMin : v > q.actMax ? q.actMax : v;
           y[r * outDim + o] = v;
         }

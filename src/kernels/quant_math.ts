@@ -138,3 +138,15 @@ export function downScaleInt32ToInt16Multiplier(m: number): number {
   if (m >= INT32_MAX - 32768) return 32767;
   return (m + 32768) >> 16;
 }
+
+/**
+ * MultiplyByQuantizedMultiplier as TFLite's x86 build computes it inside its matrix multiplications
+ * (ruy's AVX kernels, used for CONV_2D and FULLY_CONNECTED when the CPU has AVX): the same doubling
+ * high multiply, but the final right shift rounds halves upward instead of away from zero.
+ */
+export function multiplyByQuantizedMultiplierGemm(x: number, multiplier: number, shift: number): number {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  const h = srdhm(Math.imul(x, 1 << left), multiplier);
+  return right > 0 ? (h + (1 << (right - 1))) >> right : h;
+}

@@ -1,0 +1,102 @@
+/* Shared helpers of the WebAssembly SIMD kernels: exports, TFLite-exact requantization, tail stores.
+ * Kernels may read up to XNN_EXTRA_BYTES (16) past the end of an input; they never write past an output. */
+#ifndef MOBILENET_WASM_COMMON_H
+#define MOBILENET_WASM_COMMON_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <wasm_simd128.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define INLINE static inline __attribute__((always_inline))
+
+/* Per-channel requantization parameters of 4 lanes, 7 vectors (112 bytes), see requant_params4. */
+typedef struct {
+  v128_t lmul;  /* 2^left_shift */
+  v128_t mult;  /* Q0.31 multiplier (>= 0) */
+  v128_t emul;  /* 2^(32-e) as u32 (e = right shift >= 1) */
+  v128_t ebias; /* 2^(31-e) */
+  v128_t mask;  /* 2^e - 1 */
+  v128_t half;  /* mask >> 1 */
+  v128_t e0;    /* all ones where e == 0 */
+} requant4;
+
+/* Fills the parameters of one lane from TFLite's (multiplier, shift); shift > 0 is a left shift. */
+INLINE void requant_set_lane(requant4 *p, int lane, int32_t multiplier, int32_t shift) {
+  int32_t left = shift > 0 ? shift : 0;
+  int32_t e = shift > 0 ? 0 : -shift;
+  int32_t *lm = (int32_t *)&p->lmul, *m = (int32_t *)&p->mult, *em = (int32_t *)&p->emul;
+  int32_t *eb = (int32_t *)&p->ebias, *mk = (int32_t *)&p->mask, *h = (int32_t *)&p->half;
+  int32_t *z = (int32_t *)&p->e0;
+  lm[lane] = (int32_t)((uint32_t)1 << left);
+  m[lane] = multiplier;
+  em[lane] = e >= 1 ? (int32_t)((uint32_t)1 << (32 - e)) : 0;
+  eb[lane] = e >= 1 ? (int32_t)((uint32_t)1 << (31 - e)) : 0;
+  mk[lane] = e >= 1 ? (int32_t)(((uint32_t)1 << e) - 1) : 0;
+  h[lane] = mk[lane] >> 1;
+  z[lane] = e == 0 ? -1 : 0;
+}
+
+/* gemmlowp SaturatingRoundingDoublingHighMul for multipliers >= 0: floor((x*m + 2^30) / 2^31), exact in 64 bits. */
+INLINE v128_t srdhm4(v128_t x, v128_t m) {
+  const v128_t nudge = wasm_i64x2_const(1LL << 30, 1LL << 30);
+  v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, m), nudge);
+  v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, m), nudge);
+  lo = wasm_u64x2_shr(lo, 31);
+  hi = wasm_u64x2_shr(hi, 31);
+  return wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+}
+
+/* gemmlowp RoundingDivideByPOT with one exponent for all lanes. */
+INLINE v128_t rdbp4(v128_t x, int e) {
+  if (e == 0) return x;
+  const v128_t mask = wasm_i32x4_splat((int32_t)((1u << e) - 1));
+  v128_t rem = wasm_v128_and(x, mask);
+  v128_t thr = wasm_i32x4_sub(wasm_i32x4_shr(mask, 1), wasm_i32x4_shr(x, 31));
+  return wasm_i32x4_sub(wasm_i32x4_shr(x, e), wasm_i32x4_gt(rem, thr));
+}
+
+/* TFLite MultiplyByQuantizedMultiplier (double rounding) with per-lane parameters. */
+INLINE v128_t requant4_apply(v128_t x, const requant4 *p) {
+  v128_t s = srdhm4(wasm_i32x4_mul(x, p->lmul), p->mult);
+  /* Per-lane arithmetic shift right by e: high half of (s + 2^31) * 2^(32-e), minus 2^(31-e). */
+  v128_t su = wasm_v128_xor(s, wasm_i32x4_const_splat((int32_t)0x80000000));
+  v128_t plo = wasm_u64x2_extmul_low_u32x4(su, p->emul);
+  v128_t phi = wasm_u64x2_extmul_high_u32x4(su, p->emul);
+  v128_t sh = wasm_i32x4_sub(wasm_i32x4_shuffle(plo, phi, 1, 3, 5, 7), p->ebias);
+  v128_t rem = wasm_v128_and(s, p->mask);
+  v128_t thr = wasm_i32x4_sub(p->half, wasm_i32x4_shr(s, 31));
+  v128_t r = wasm_i32x4_sub(sh, wasm_i32x4_gt(rem, thr));
+  return wasm_v128_bitselect(s, r, p->e0);
+}
+
+/* TFLite MultiplyByQuantizedMultiplierSmallerThanOneExp for one (multiplier, shift <= 0) on all lanes. */
+INLINE v128_t requant4_uniform(v128_t x, v128_t mult, int e) {
+  return rdbp4(srdhm4(x, mult), e);
+}
+
+/* Stores the first n (< 16) bytes of v. */
+INLINE void store_bytes(void *dst, v128_t v, uint32_t n) {
+  uint8_t *d = (uint8_t *)dst;
+  if (n & 8) { wasm_v128_store64_lane(d, v, 0); d += 8; v = wasm_i8x16_shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0); }
+  if (n & 4) { wasm_v128_store32_lane(d, v, 0); d += 4; v = wasm_i8x16_shuffle(v, v, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0); }
+  if (n & 2) { wasm_v128_store16_lane(d, v, 0); d += 2; v = wasm_i8x16_shuffle(v, v, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0); }
+  if (n & 1) { wasm_v128_store8_lane(d, v, 0); }
+}
+
+/* Packed-weight header shared by the quantized kernels (32 bytes). */
+typedef struct {
+  uint32_t k, n, kp, taps;
+  int32_t out_zp, out_min, out_max, x_zp;
+} qhdr;
+
+/* Packed-weight header of the float kernels (32 bytes). */
+typedef struct {
+  uint32_t k, n, kp, taps;
+  float out_min, out_max;
+  uint32_t pad0, pad1;
+} fhdr;
+
+INLINE uint32_t round_up(uint32_t x, uint32_t m) { return (x + m - 1) / m * m; }
+
+#endif

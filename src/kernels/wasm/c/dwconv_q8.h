@@ -1,0 +1,91 @@
+/* Quantized depthwise convolution (depth multiplier 1, SAME/VALID padding with the input zero point as pad
+ * value), any KH x KW up to 5x5, any stride. Included by dwconv{3x3,5x5}_{u8,i8}_simd128.c with XT, EXTEND8,
+ * NARROW, VMIN, VMAX, FN(name) as in gemm_q8_4x8.h.
+ *
+ * Packed layout: qhdr (k = taps, n = C), then per group of 8 channels: bias' (8 x i32), ceil(taps/2) pairs of
+ * two vectors ([w(c,t), w(c,t+1)] x 4 channels as i16, channels 0-3 then 4-7), then 2 x requant4. */
+#include "common.h"
+
+#define CG 8
+#define MAX_TAPS 25
+
+INLINE uint32_t group_bytes(uint32_t taps) { return 32 + (taps + 1) / 2 * 32 + 2 * sizeof(requant4); }
+
+/** Bytes of the packed weights of a kh x kw depthwise layer of c channels. */
+EXPORT uint32_t FN(packed_size)(uint32_t kh, uint32_t kw, uint32_t c) {
+  return sizeof(qhdr) + round_up(c, CG) / CG * group_bytes(kh * kw);
+}
+
+/** Packs 1HWC weights w[(ky*kw+kx)*c + ch], optional bias, per-channel multiplier/shift arrays of length c. */
+EXPORT void FN(pack)(uint32_t kh, uint32_t kw, uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
+                     int32_t w_zp, const int32_t *mult, const int32_t *shift, int32_t out_zp, int32_t out_min,
+                     int32_t out_max, void *out) {
+  const uint32_t taps = kh * kw, pairs = (taps + 1) / 2;
+  qhdr *h = (qhdr *)out;
+  h->k = taps; h->n = c; h->kp = kh; h->taps = kw;
+  h->out_zp = out_zp; h->out_min = out_min; h->out_max = out_max; h->x_zp = x_zp;
+  uint8_t *g = (uint8_t *)out + sizeof(qhdr);
+  for (uint32_t c0 = 0; c0 < c; c0 += CG, g += group_bytes(taps)) {
+    int32_t *b = (int32_t *)g;
+    int16_t *wp = (int16_t *)(g + 32);
+    requant4 *rq = (requant4 *)(g + 32 + pairs * 32);
+    for (uint32_t j = 0; j < CG; j++) {
+      const uint32_t ch = c0 + j;
+      int32_t sum = 0;
+      for (uint32_t t = 0; t < 2 * pairs; t++) {
+        int32_t v = (ch < c && t < taps) ? (int32_t)w[t * c + ch] - w_zp : 0;
+        sum += v;
+        wp[(t / 2) * 16 + (j / 4) * 8 + (j % 4) * 2 + (t % 2)] = (int16_t)v;
+      }
+      b[j] = ch < c ? (bias ? bias[ch] : 0) - x_zp * sum : 0;
+      requant_set_lane(&rq[j / 4], j % 4, ch < c ? mult[ch] : 0, ch < c ? shift[ch] : 0);
+    }
+  }
+}
+
+/**
+ * Runs the layer on one NHWC image in[h][w][c] (16 readable bytes past the end) into out[oh][ow][c].
+ * pad_top/pad_left: SAME padding offsets. scratch: c + 16 bytes the kernel fills with the input zero point.
+ */
+EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
+                    uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch) {
+  const qhdr *hd = (const qhdr *)packed;
+  const uint32_t taps = hd->k, c = hd->n, kh = hd->kp, kw = hd->taps, pairs = (taps + 1) / 2;
+  const v128_t zp = wasm_i16x8_splat((int16_t)hd->out_zp);
+  const v128_t vmin = wasm_i8x16_splat((int8_t)hd->out_min), vmax = wasm_i8x16_splat((int8_t)hd->out_max);
+  for (uint32_t i = 0; i < c + 16; i++) scratch[i] = (XT)hd->x_zp;
+  const XT *ptr[MAX_TAPS + 1];
+  ptr[taps] = scratch;
+  const uint8_t *groups = (const uint8_t *)packed + sizeof(qhdr);
+  for (uint32_t oy = 0; oy < oh; oy++) {
+    for (uint32_t ox = 0; ox < ow; ox++) {
+      for (uint32_t ky = 0; ky < kh; ky++) {
+        const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
+        for (uint32_t kx = 0; kx < kw; kx++) {
+          const int32_t ix = (int32_t)(ox * stride + kx) - (int32_t)pad_left;
+          const int inside = iy >= 0 && iy < (int32_t)h && ix >= 0 && ix < (int32_t)w;
+          ptr[ky * kw + kx] = inside ? in + ((uint32_t)iy * w + (uint32_t)ix) * c : scratch;
+        }
+      }
+      XT *o = out + (oy * ow + ox) * c;
+      const uint8_t *g = groups;
+      for (uint32_t c0 = 0; c0 < c; c0 += CG, g += group_bytes(taps)) {
+        v128_t accl = wasm_v128_load(g), acch = wasm_v128_load(g + 16);
+        const uint8_t *wp = g + 32;
+        for (uint32_t p = 0; p < pairs; p++, wp += 32) {
+          const v128_t xa = EXTEND8(ptr[2 * p] + c0), xb = EXTEND8(ptr[2 * p + 1] + c0);
+          const v128_t lo = wasm_i16x8_shuffle(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11);
+          const v128_t hi = wasm_i16x8_shuffle(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15);
+          accl = wasm_i32x4_add(accl, wasm_i32x4_dot_i16x8(lo, wasm_v128_load(wp)));
+          acch = wasm_i32x4_add(acch, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(wp + 16)));
+        }
+        const requant4 *rq = (const requant4 *)wp;
+        v128_t q = wasm_i16x8_add_sat(
+            wasm_i16x8_narrow_i32x4(requant4_apply(accl, rq), requant4_apply(acch, rq + 1)), zp);
+        v128_t r = VMAX(VMIN(NARROW(q, q), vmax), vmin);
+        if (c - c0 >= CG) wasm_v128_store64_lane(o + c0, r, 0);
+        else store_bytes(o + c0, r, c - c0);
+      }
+    }
+  }
+}

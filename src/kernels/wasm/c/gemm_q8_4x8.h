@@ -1,0 +1,112 @@
+/* Quantized GEMM micro-kernel 4x8, k in pairs (c2): C[m][n] = requant(bias'[n] + sum_k x[m][k] * (w[n][k] - w_zp)).
+ * Included by gemm_u8_4x8_simd128.c / gemm_i8_4x8_simd128.c with XT (input/output element type),
+ * EXTEND8 (8 bytes -> i16x8), NARROW (i16x8 pair -> 8-bit saturating), VMIN/VMAX (8-bit lane min/max) and FN(name).
+ *
+ * Packed layout: qhdr, then per block of 8 output channels: bias' (8 x i32), kp/2 pairs of two vectors
+ * (channels 0-3 and 4-7, each [w(c,k), w(c,k+1)] x 4 as i16), then 2 x requant4. kp = K rounded up to 8.
+ * bias' = bias - x_zp * sum_k (w - w_zp), so padding rows of x with x_zp adds nothing. */
+#include "common.h"
+
+#define MR 4
+#define NR 8
+
+INLINE uint32_t block_bytes(uint32_t kp) { return 32 + kp * 16 + 2 * sizeof(requant4); }
+
+/** Bytes of the packed weights of a K x N layer. */
+EXPORT uint32_t FN(packed_size)(uint32_t k, uint32_t n) {
+  return sizeof(qhdr) + round_up(n, NR) / NR * block_bytes(round_up(k, 8));
+}
+
+/** Packs weights w[n][k] (OHWI flattened), optional bias (0 = none), per-channel multiplier/shift arrays of length n. */
+EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, int32_t x_zp, int32_t w_zp,
+                     const int32_t *mult, const int32_t *shift, int32_t out_zp, int32_t out_min, int32_t out_max,
+                     void *out) {
+  uint32_t kp = round_up(k, 8);
+  qhdr *h = (qhdr *)out;
+  h->k = k; h->n = n; h->kp = kp; h->taps = 1;
+  h->out_zp = out_zp; h->out_min = out_min; h->out_max = out_max; h->x_zp = x_zp;
+  uint8_t *b = (uint8_t *)out + sizeof(qhdr);
+  for (uint32_t n0 = 0; n0 < n; n0 += NR) {
+    int32_t *bias4 = (int32_t *)b;
+    int16_t *wp = (int16_t *)(b + 32);
+    requant4 *rq = (requant4 *)(b + 32 + kp * 16);
+    for (uint32_t j = 0; j < NR; j++) {
+      uint32_t c = n0 + j;
+      int32_t sum = 0;
+      for (uint32_t kk = 0; kk < kp; kk++) {
+        int32_t v = (c < n && kk < k) ? (int32_t)w[c * k + kk] - w_zp : 0;
+        sum += v;
+        /* pair kk/2, half j/4, lane j%4, element kk%2 */
+        wp[(kk / 2) * 16 + (j / 4) * 8 + (j % 4) * 2 + (kk % 2)] = (int16_t)v;
+      }
+      bias4[j] = c < n ? (bias ? bias[c] : 0) - x_zp * sum : 0;
+      requant_set_lane(&rq[j / 4], j % 4, c < n ? mult[c] : 0, c < n ? shift[c] : 0);
+    }
+    b += block_bytes(kp);
+  }
+}
+
+INLINE v128_t bcast(v128_t x, int p) {
+  switch (p) {
+    case 0: return wasm_i32x4_shuffle(x, x, 0, 0, 0, 0);
+    case 1: return wasm_i32x4_shuffle(x, x, 1, 1, 1, 1);
+    case 2: return wasm_i32x4_shuffle(x, x, 2, 2, 2, 2);
+    default: return wasm_i32x4_shuffle(x, x, 3, 3, 3, 3);
+  }
+}
+
+#define STEP(p)                                                                 \
+  {                                                                             \
+    const v128_t wl = wasm_v128_load(w), wh = wasm_v128_load(w + 16);           \
+    w += 32;                                                                    \
+    v128_t b;                                                                   \
+    b = bcast(x0, p); acc0l = wasm_i32x4_add(acc0l, wasm_i32x4_dot_i16x8(b, wl)); \
+    acc0h = wasm_i32x4_add(acc0h, wasm_i32x4_dot_i16x8(b, wh));                 \
+    b = bcast(x1, p); acc1l = wasm_i32x4_add(acc1l, wasm_i32x4_dot_i16x8(b, wl)); \
+    acc1h = wasm_i32x4_add(acc1h, wasm_i32x4_dot_i16x8(b, wh));                 \
+    b = bcast(x2, p); acc2l = wasm_i32x4_add(acc2l, wasm_i32x4_dot_i16x8(b, wl)); \
+    acc2h = wasm_i32x4_add(acc2h, wasm_i32x4_dot_i16x8(b, wh));                 \
+    b = bcast(x3, p); acc3l = wasm_i32x4_add(acc3l, wasm_i32x4_dot_i16x8(b, wl)); \
+    acc3h = wasm_i32x4_add(acc3h, wasm_i32x4_dot_i16x8(b, wh));                 \
+  }
+
+INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, v128_t zp, v128_t vmin, v128_t vmax,
+                      uint32_t nr) {
+  v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(requant4_apply(lo, rq), requant4_apply(hi, rq + 1)), zp);
+  v128_t o = VMAX(VMIN(NARROW(q, q), vmax), vmin);
+  if (nr == NR) wasm_v128_store64_lane(c, o, 0);
+  else store_bytes(c, o, nr);
+}
+
+/** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride. */
+EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride) {
+  const qhdr *h = (const qhdr *)packed;
+  const uint32_t k = h->k, n = h->n, kp = h->kp;
+  const v128_t zp = wasm_i16x8_splat((int16_t)h->out_zp);
+  const v128_t vmin = wasm_i8x16_splat((int8_t)h->out_min), vmax = wasm_i8x16_splat((int8_t)h->out_max);
+  const uint8_t *blk = (const uint8_t *)packed + sizeof(qhdr);
+  for (uint32_t n0 = 0; n0 < n; n0 += NR, blk += block_bytes(kp)) {
+    const uint32_t nr = n - n0 < NR ? n - n0 : NR;
+    const requant4 *rq = (const requant4 *)(blk + 32 + kp * 16);
+    for (uint32_t m0 = 0; m0 < m; m0 += MR) {
+      const uint32_t mr = m - m0 < MR ? m - m0 : MR;
+      const XT *a0 = x + m0 * x_stride;
+      const XT *a1 = mr > 1 ? a0 + x_stride : a0;
+      const XT *a2 = mr > 2 ? a1 + x_stride : a1;
+      const XT *a3 = mr > 3 ? a2 + x_stride : a2;
+      v128_t acc0l = wasm_v128_load(blk), acc0h = wasm_v128_load(blk + 16);
+      v128_t acc1l = acc0l, acc1h = acc0h, acc2l = acc0l, acc2h = acc0h, acc3l = acc0l, acc3h = acc0h;
+      const uint8_t *w = blk + 32;
+      for (uint32_t kk = 0; kk < k; kk += 8) {
+        /* Past K the weights are zero, so the extra bytes read are harmless. */
+        const v128_t x0 = EXTEND8(a0 + kk), x1 = EXTEND8(a1 + kk), x2 = EXTEND8(a2 + kk), x3 = EXTEND8(a3 + kk);
+        STEP(0) STEP(1) STEP(2) STEP(3)
+      }
+      XT *c0 = c + m0 * c_stride + n0;
+      store_row(c0, acc0l, acc0h, rq, zp, vmin, vmax, nr);
+      if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, rq, zp, vmin, vmax, nr);
+      if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, rq, zp, vmin, vmax, nr);
+      if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, rq, zp, vmin, vmax, nr);
+    }
+  }
+}
