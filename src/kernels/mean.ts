@@ -9,7 +9,7 @@ const f = Math.fround;
 
 /** How the quantized mean is computed, following TFLite 2.9's reduce.cc dispatch. */
 type MeanMode =
-  /** 4-D, axes {1,2}, keepDims: optimized integer Mean (sum, multiplier, bias). */
+  /** uint8, 4-D, axes {1,2}, keepDims: integer Mean (sum, multiplier, rounded bias). Not checked against the interpreter. */
   | 'spatial'
   /** Same input/output quantization: truncating integer division of the sum. */
   | 'same'
@@ -73,7 +73,9 @@ function prepare(node: Node, g: Graph): MeanP {
   const yq = quantOf(y, where);
   const [min, max] = intRange(y.dtype);
   const common = { ...base, outZp: yq.zeroPoint, min, max };
-  const spatial = n.attrs.keepDims && r === 4 && axesList.length === 2 && axes.has(1) && axes.has(2);
+  // The interpreter checked against (x86 build of tfjs-tflite-node) takes the float path below for int8
+  // even in this 4-D case; the uint8 special case follows TFLite's source.
+  const spatial = y.dtype === 'uint8' && n.attrs.keepDims && r === 4 && axesList.length === 2 && axes.has(1) && axes.has(2);
   if (spatial) {
     let temp = f(f(xq.zeroPoint * f(xq.scale)) / f(yq.scale));
     temp = temp > 0 ? f(temp + 0.5) : f(temp - 0.5);

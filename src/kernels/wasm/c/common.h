@@ -97,6 +97,25 @@ typedef struct {
   uint32_t pad0, pad1;
 } fhdr;
 
+/* a * b + c: fused (relaxed SIMD, FMA where the CPU has it) in the relaxed build, mul then add otherwise. */
+#ifdef __wasm_relaxed_simd__
+typedef float f32x4_t __attribute__((vector_size(16)));
+INLINE v128_t fmadd4(v128_t a, v128_t b, v128_t c) {
+  return (v128_t)__builtin_wasm_relaxed_madd_f32x4((f32x4_t)a, (f32x4_t)b, (f32x4_t)c);
+}
+#else
+INLINE v128_t fmadd4(v128_t a, v128_t b, v128_t c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+#endif
+
+/* Clamps to [lo, hi] (relu: [0, inf], relu6: [0, 6]). */
+INLINE v128_t fclamp4(v128_t x, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(x, lo), hi); }
+
+/* Stores the first n (< 4) floats of v. */
+INLINE void store_floats(float *d, v128_t v, uint32_t n) {
+  if (n & 2) { wasm_v128_store64_lane(d, v, 0); d += 2; v = wasm_i32x4_shuffle(v, v, 2, 3, 0, 0); }
+  if (n & 1) wasm_v128_store32_lane(d, v, 0);
+}
+
 INLINE uint32_t round_up(uint32_t x, uint32_t m) { return (x + m - 1) / m * m; }
 
 #endif

@@ -1,4 +1,6 @@
 /* 3x3 depthwise convolution, i8, any stride, zero-point padding, per-channel requantization. */
+#define KH 3
+#define KW 3
 #define XT int8_t
 #define EXTEND8(p) wasm_i16x8_load8x8(p)
 #define NARROW wasm_i8x16_narrow_i16x8

@@ -1,4 +1,6 @@
 /* 5x5 depthwise convolution, i8, any stride, zero-point padding, per-channel requantization. */
+#define KH 5
+#define KW 5
 #define XT int8_t
 #define EXTEND8(p) wasm_i16x8_load8x8(p)
 #define NARROW wasm_i8x16_narrow_i16x8

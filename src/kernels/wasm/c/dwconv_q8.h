@@ -1,28 +1,29 @@
 /* Quantized depthwise convolution (depth multiplier 1, SAME/VALID padding with the input zero point as pad
- * value), any KH x KW up to 5x5, any stride. Included by dwconv{3x3,5x5}_{u8,i8}_simd128.c with XT, EXTEND8,
- * NARROW, VMIN, VMAX, FN(name) as in gemm_q8_4x8.h.
+ * value), KH x KW fixed at compile time, any stride. Included by dwconv{3x3,5x5}_{u8,i8}_simd128.c with KH, KW, XT,
+ * EXTEND8, NARROW, VMIN, VMAX, FN(name) as in gemm_q8_4x8.h.
  *
  * Packed layout: qhdr (k = taps, n = C), then per group of 8 channels: bias' (8 x i32), ceil(taps/2) pairs of
  * two vectors ([w(c,t), w(c,t+1)] x 4 channels as i16, channels 0-3 then 4-7), then 2 x requant4. */
 #include "common.h"
 
 #define CG 8
-#define MAX_TAPS 25
+#define TAPS (KH * KW)
+#define PAIRS ((TAPS + 1) / 2)
 
 INLINE uint32_t group_bytes(uint32_t taps) { return 32 + (taps + 1) / 2 * 32 + 2 * sizeof(requant4); }
 
-/** Bytes of the packed weights of a kh x kw depthwise layer of c channels. */
-EXPORT uint32_t FN(packed_size)(uint32_t kh, uint32_t kw, uint32_t c) {
-  return sizeof(qhdr) + round_up(c, CG) / CG * group_bytes(kh * kw);
+/** Bytes of the packed weights of a KH x KW depthwise layer of c channels. */
+EXPORT uint32_t FN(packed_size)(uint32_t c) {
+  return sizeof(qhdr) + round_up(c, CG) / CG * group_bytes(TAPS);
 }
 
 /** Packs 1HWC weights w[(ky*kw+kx)*c + ch], optional bias, per-channel multiplier/shift arrays of length c. */
-EXPORT void FN(pack)(uint32_t kh, uint32_t kw, uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
+EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
                      int32_t w_zp, const int32_t *mult, const int32_t *shift, int32_t out_zp, int32_t out_min,
                      int32_t out_max, void *out) {
-  const uint32_t taps = kh * kw, pairs = (taps + 1) / 2;
+  const uint32_t taps = TAPS, pairs = PAIRS;
   qhdr *h = (qhdr *)out;
-  h->k = taps; h->n = c; h->kp = kh; h->taps = kw;
+  h->k = taps; h->n = c; h->kp = KH; h->taps = KW;
   h->out_zp = out_zp; h->out_min = out_min; h->out_max = out_max; h->x_zp = x_zp;
   uint8_t *g = (uint8_t *)out + sizeof(qhdr);
   for (uint32_t c0 = 0; c0 < c; c0 += CG, g += group_bytes(taps)) {
@@ -50,11 +51,11 @@ EXPORT void FN(pack)(uint32_t kh, uint32_t kw, uint32_t c, const XT *w, const in
 EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
                     uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch) {
   const qhdr *hd = (const qhdr *)packed;
-  const uint32_t taps = hd->k, c = hd->n, kh = hd->kp, kw = hd->taps, pairs = (taps + 1) / 2;
+  const uint32_t taps = TAPS, c = hd->n, kh = KH, kw = KW, pairs = PAIRS;
   const v128_t zp = wasm_i16x8_splat((int16_t)hd->out_zp);
   const v128_t vmin = wasm_i8x16_splat((int8_t)hd->out_min), vmax = wasm_i8x16_splat((int8_t)hd->out_max);
   for (uint32_t i = 0; i < c + 16; i++) scratch[i] = (XT)hd->x_zp;
-  const XT *ptr[MAX_TAPS + 1];
+  const XT *ptr[TAPS + 1];
   ptr[taps] = scratch;
   const uint8_t *groups = (const uint8_t *)packed + sizeof(qhdr);
   for (uint32_t oy = 0; oy < oh; oy++) {

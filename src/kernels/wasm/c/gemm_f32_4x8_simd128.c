@@ -1,0 +1,70 @@
+/* float32 GEMM / 1x1 convolution with bias and fused clamp (relu, relu6), tile 4x8.
+ * Packed layout: fhdr, then per block of 8 output channels: bias (8 floats), then k rows of 8 weights. */
+#include "common.h"
+
+#define MR 4
+#define NR 8
+
+/** Bytes of the packed weights of a K x N layer. */
+EXPORT uint32_t gemm_f32_4x8_packed_size(uint32_t k, uint32_t n) {
+  return sizeof(fhdr) + round_up(n, NR) / NR * (k + 1) * NR * 4;
+}
+
+/** Packs w[n][k], optional bias (0 = none) and the output clamp range. */
+EXPORT void gemm_f32_4x8_pack(uint32_t k, uint32_t n, const float *w, const float *bias, float out_min, float out_max,
+                              void *out) {
+  fhdr *h = (fhdr *)out;
+  h->k = k; h->n = n; h->kp = k; h->taps = 1; h->out_min = out_min; h->out_max = out_max; h->pad0 = h->pad1 = 0;
+  float *p = (float *)((uint8_t *)out + sizeof(fhdr));
+  for (uint32_t n0 = 0; n0 < n; n0 += NR) {
+    for (uint32_t j = 0; j < NR; j++) *p++ = (n0 + j < n && bias) ? bias[n0 + j] : 0.0f;
+    for (uint32_t kk = 0; kk < k; kk++)
+      for (uint32_t j = 0; j < NR; j++) *p++ = n0 + j < n ? w[(n0 + j) * k + kk] : 0.0f;
+  }
+}
+
+INLINE void store_row(float *c, v128_t lo, v128_t hi, v128_t vmin, v128_t vmax, uint32_t nr) {
+  lo = fclamp4(lo, vmin, vmax);
+  hi = fclamp4(hi, vmin, vmax);
+  if (nr == NR) { wasm_v128_store(c, lo); wasm_v128_store(c + 4, hi); return; }
+  if (nr >= 4) { wasm_v128_store(c, lo); store_floats(c + 4, hi, nr - 4); }
+  else store_floats(c, lo, nr);
+}
+
+/** C[m][0..n) for m < M: rows of x at x + m*x_stride floats, rows of C at c + m*c_stride floats. */
+EXPORT void gemm_f32_4x8_run(uint32_t m, const float *x, uint32_t x_stride, const void *packed, float *c,
+                             uint32_t c_stride) {
+  const fhdr *h = (const fhdr *)packed;
+  const uint32_t k = h->k, n = h->n;
+  const v128_t vmin = wasm_f32x4_splat(h->out_min), vmax = wasm_f32x4_splat(h->out_max);
+  const float *blk = (const float *)((const uint8_t *)packed + sizeof(fhdr));
+  for (uint32_t n0 = 0; n0 < n; n0 += NR, blk += (k + 1) * NR) {
+    const uint32_t nr = n - n0 < NR ? n - n0 : NR;
+    for (uint32_t m0 = 0; m0 < m; m0 += MR) {
+      const uint32_t mr = m - m0 < MR ? m - m0 : MR;
+      const float *a0 = x + m0 * x_stride;
+      const float *a1 = mr > 1 ? a0 + x_stride : a0;
+      const float *a2 = mr > 2 ? a1 + x_stride : a1;
+      const float *a3 = mr > 3 ? a2 + x_stride : a2;
+      v128_t acc0l = wasm_v128_load(blk), acc0h = wasm_v128_load(blk + 4);
+      v128_t acc1l = acc0l, acc1h = acc0h, acc2l = acc0l, acc2h = acc0h, acc3l = acc0l, acc3h = acc0h;
+      const float *w = blk + NR;
+      for (uint32_t kk = 0; kk < k; kk++, w += NR) {
+        const v128_t wl = wasm_v128_load(w), wh = wasm_v128_load(w + 4);
+        v128_t b = wasm_v128_load32_splat(a0 + kk);
+        acc0l = fmadd4(b, wl, acc0l); acc0h = fmadd4(b, wh, acc0h);
+        b = wasm_v128_load32_splat(a1 + kk);
+        acc1l = fmadd4(b, wl, acc1l); acc1h = fmadd4(b, wh, acc1h);
+        b = wasm_v128_load32_splat(a2 + kk);
+        acc2l = fmadd4(b, wl, acc2l); acc2h = fmadd4(b, wh, acc2h);
+        b = wasm_v128_load32_splat(a3 + kk);
+        acc3l = fmadd4(b, wl, acc3l); acc3h = fmadd4(b, wh, acc3h);
+      }
+      float *c0 = c + m0 * c_stride + n0;
+      store_row(c0, acc0l, acc0h, vmin, vmax, nr);
+      if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, vmin, vmax, nr);
+      if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, vmin, vmax, nr);
+      if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, vmin, vmax, nr);
+    }
+  }
+}
