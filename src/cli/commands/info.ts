@@ -3,10 +3,26 @@ import { MobilenetError } from '../../errors.js';
 import type { Graph } from '../../graph/graph.js';
 import { buildMobilenet, parseVariant } from '../../models/builders/index.js';
 import { modelInfo, type ModelInfo } from '../../tasks/info.js';
+import { loadGraph } from '../../tasks/load.js';
 
-/** The graph named by a builder variant (`v2-1.0-224`, `v3-small-1.0-224-tv`, ...). */
+/**
+ * The graph of a builder variant (`v2-1.0-224`, `v3-small-1.0-224-tv`, ...) or of a model file / zoo name.
+ * @throws MobilenetError naming both ways of reading `model` when neither works.
+ */
 export async function resolveInfoGraph(model: string): Promise<Graph> {
-  return buildMobilenet(parseVariant(model));
+  let variantError: MobilenetError;
+  try {
+    return buildMobilenet(parseVariant(model));
+  } catch (e) {
+    if (!(e instanceof MobilenetError)) throw e;
+    variantError = e;
+  }
+  try {
+    return (await loadGraph(model)).graph;
+  } catch (e) {
+    if (!(e instanceof MobilenetError)) throw e;
+    throw new MobilenetError(`${variantError.message}; as a model file or zoo name: ${e.message}`);
+  }
 }
 
 const millions = (n: number, digits: number): string => `${(n / 1e6).toFixed(digits)} M`;
@@ -42,7 +58,7 @@ export function registerInfo(program: Command): void {
   program
     .command('info')
     .description('show parameters, multiply-accumulates, weight bytes and layers of a model')
-    .argument('<model>', 'a variant name such as v2-1.0-224, v1-0.25-128, v3-small-1.0-224-tv')
+    .argument('<model>', 'a builder variant (v2-1.0-224, v1-0.25-128, v3-small-1.0-224-tv), a zoo name or a model file')
     .option('--json', 'print one JSON object instead of tables')
     .action(async (model: string, opts: { json?: boolean }) => {
       try {

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { MobilenetError } from '../errors.js';
+import { registerClassify } from './commands/classify.js';
+import { registerEval } from './commands/eval.js';
+import { registerInfo } from './commands/info.js';
+import { registerModels } from './commands/models.js';
+import { registerRun } from './commands/run.js';
+
+const program = new Command('mobilenet')
+  .description('MobileNet image classification: classify, run, evaluate')
+  .exitOverride()
+  .showHelpAfterError(false);
+
+registerClassify(program);
+registerRun(program);
+registerEval(program);
+registerModels(program);
+registerInfo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+  } else if (e instanceof MobilenetError) {
+    console.error(`mobilenet: ${e.message}`);
+    process.exitCode = 1;
+  } else if (e instanceof Error) {
+    const sys = (e as NodeJS.ErrnoException).code;
+    console.error(`mobilenet: ${e.message}${sys ? '' : ' (internal error; MOBILENET_DEBUG=1 prints the stack)'}`);
+    if (process.env.MOBILENET_DEBUG) console.error(e.stack);
+    process.exitCode = 1;
+  } else {
+    throw e;
+  }
+}
