@@ -57,6 +57,15 @@ describe('readTorchStateDict on torch.save fixtures', () => {
     }
   }
 
+  it('reads a Node Buffer (a view into a shared pool) like a plain Uint8Array', () => {
+    const file = 'mobilenet_v3_small_0.1.pt';
+    const fromBuffer = readTorchStateDict(readFileSync(join(dir, file)));
+    assert.deepEqual(fromBuffer, readTorchStateDict(fixture(file)));
+    for (const name of ['dtypes.pt', 'dtypes.legacy.pt']) {
+      assert.deepEqual(readTorchStateDict(readFileSync(join(dir, name))), readTorchStateDict(fixture(name)));
+    }
+  });
+
   it('legacy and zip containers give identical tensors', () => {
     for (const e of entries) {
       if (!e.files.legacy) continue;

@@ -28,7 +28,7 @@ export function materialize(t: TensorRef, name: string, load: StorageLoader, sou
     }
   }
   if (dtype === 'float32' && !bigEndian && isContiguous(t)) {
-    const bytes = raw.slice(base * es, (base + n) * es);
+    const bytes = Uint8Array.prototype.slice.call(raw, base * es, (base + n) * es);
     return { dtype, shape: t.shape.slice(), data: new Float32Array(bytes.buffer, 0, n) };
   }
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);

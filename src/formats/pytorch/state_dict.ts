@@ -41,7 +41,8 @@ export function readTorchStateDict(bytes: Uint8Array, source = 'PyTorch checkpoi
  * `module.` prefix of DataParallel, and reporting what it did in `notes`.
  */
 export function readTorchCheckpoint(bytes: Uint8Array, source = 'PyTorch checkpoint'): TorchCheckpoint {
-  const raw = openCheckpoint(bytes, source);
+  // A plain view: subclasses such as Node's Buffer make slice() a view rather than a copy.
+  const raw = openCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), source);
   const notes: string[] = [];
   const dict = findStateDict(raw.root, notes, source, '');
   const stateDict = new Map<string, NamedTensor>();
