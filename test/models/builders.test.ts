@@ -138,6 +138,14 @@ describe('TF-slim layout matches the shared TFLite models layer by layer', () =>
     assert.equal(modelInfo(ours).params, modelInfo(tfl).params);
     assert.equal(modelInfo(ours).macs, modelInfo(tfl).macs);
   });
+  test('modelInfo counts the same parameters and MACs in the quantized V2 and V3-Small files as in the built graphs', () => {
+    for (const [file, variant] of [['v2_uint8', 'v2-1.0-224'], ['v3_small_uint8', 'v3-small-1.0-224']] as const) {
+      const tfl = modelInfo(readTflite(readFileSync(sharedTflite[file])));
+      assert.equal(tfl.params, info(variant).params, file);
+      assert.equal(tfl.macs, info(variant).macs, file);
+      assert.ok(tfl.weight_bytes < info(variant).weight_bytes / 3, `${file}: uint8 weights take about a quarter of the bytes`);
+    }
+  });
 });
 
 describe('channel rules', () => {
