@@ -64,8 +64,7 @@ describe('torchvision layout computes what torchvision computes (fixtures writte
   const nchw = readF32(join(dir, index.inputs.file));
   for (const m of index.models) {
     test(m.name, () => {
-      // a plain Uint8Array: the reader mis-reads a Node Buffer (Buffer.slice is a view, not a copy)
-      const sd = readTorchStateDict(new Uint8Array(readFileSync(join(dir, m.files.zip))), m.files.zip);
+      const sd = readTorchStateDict(readFileSync(join(dir, m.files.zip)), m.files.zip);
       const spec: ModelSpec = { family: m.family, alpha: m.width_mult, resolution: index.resolution, minimal: false, layout: 'torchvision', numClasses: index.num_classes };
       const graph = buildMobilenet(spec, (name, shape) => {
         const t = sd.get(name);
