@@ -56,18 +56,30 @@ INLINE v128_t rdbp4(v128_t x, int e) {
   return wasm_i32x4_sub(wasm_i32x4_shr(x, e), wasm_i32x4_gt(rem, thr));
 }
 
+/* Per-lane arithmetic shift right by e (e >= 1 lanes): high half of (t + 2^31) * 2^(32-e), minus 2^(31-e). */
+INLINE v128_t shr_lanes(v128_t t, const requant4 *p) {
+  v128_t tu = wasm_v128_xor(t, wasm_i32x4_const_splat((int32_t)0x80000000));
+  v128_t plo = wasm_u64x2_extmul_low_u32x4(tu, p->emul);
+  v128_t phi = wasm_u64x2_extmul_high_u32x4(tu, p->emul);
+  return wasm_i32x4_sub(wasm_i32x4_shuffle(plo, phi, 1, 3, 5, 7), p->ebias);
+}
+
 /* TFLite MultiplyByQuantizedMultiplier (double rounding) with per-lane parameters. */
 INLINE v128_t requant4_apply(v128_t x, const requant4 *p) {
   v128_t s = srdhm4(wasm_i32x4_mul(x, p->lmul), p->mult);
-  /* Per-lane arithmetic shift right by e: high half of (s + 2^31) * 2^(32-e), minus 2^(31-e). */
-  v128_t su = wasm_v128_xor(s, wasm_i32x4_const_splat((int32_t)0x80000000));
-  v128_t plo = wasm_u64x2_extmul_low_u32x4(su, p->emul);
-  v128_t phi = wasm_u64x2_extmul_high_u32x4(su, p->emul);
-  v128_t sh = wasm_i32x4_sub(wasm_i32x4_shuffle(plo, phi, 1, 3, 5, 7), p->ebias);
+  v128_t sh = shr_lanes(s, p);
   v128_t rem = wasm_v128_and(s, p->mask);
   v128_t thr = wasm_i32x4_sub(p->half, wasm_i32x4_shr(s, 31));
   v128_t r = wasm_i32x4_sub(sh, wasm_i32x4_gt(rem, thr));
   return wasm_v128_bitselect(s, r, p->e0);
+}
+
+/* MultiplyByQuantizedMultiplier as TFLite's x86 matrix kernels (ruy AVX, CONV_2D / FULLY_CONNECTED) compute it:
+ * the same doubling high multiply, then a right shift rounding halves up: (h + 2^(e-1)) >> e, int32 wrapping. */
+INLINE v128_t requant4_apply_gemm(v128_t x, const requant4 *p) {
+  v128_t s = srdhm4(wasm_i32x4_mul(x, p->lmul), p->mult);
+  v128_t t = wasm_i32x4_add(s, wasm_i32x4_add(p->half, wasm_i32x4_const_splat(1)));
+  return wasm_v128_bitselect(s, shr_lanes(t, p), p->e0);
 }
 
 /* TFLite MultiplyByQuantizedMultiplierSmallerThanOneExp for one (multiplier, shift <= 0) on all lanes. */

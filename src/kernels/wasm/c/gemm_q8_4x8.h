@@ -4,6 +4,7 @@
  *
  * Packed layout: qhdr, then per block of 8 output channels: bias' (8 x i32), kp/2 pairs of two vectors
  * (channels 0-3 and 4-7, each [w(c,k), w(c,k+1)] x 4 as i16), then 2 x requant4. kp = K rounded up to 8.
+ * Requantization rounds like TFLite's x86 CONV_2D / FULLY_CONNECTED (requant4_apply_gemm).
  * bias' = bias - x_zp * sum_k (w - w_zp), so padding rows of x with x_zp adds nothing. */
 #include "common.h"
 
@@ -72,7 +73,7 @@ INLINE v128_t bcast(v128_t x, int p) {
 
 INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, v128_t zp, v128_t vmin, v128_t vmax,
                       uint32_t nr) {
-  v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(requant4_apply(lo, rq), requant4_apply(hi, rq + 1)), zp);
+  v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(requant4_apply_gemm(lo, rq), requant4_apply_gemm(hi, rq + 1)), zp);
   v128_t o = VMAX(VMIN(NARROW(q, q), vmax), vmin);
   if (nr == NR) wasm_v128_store64_lane(c, o, 0);
   else store_bytes(c, o, nr);

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly SIMD kernels (src/kernels/wasm/c/*.c) with clang-16 + lld-16 into two modules,
+# plain SIMD128 and relaxed SIMD, and writes them base64-encoded to src/kernels/wasm/binary.generated.ts.
+# Deterministic: the same sources and compiler give the same bytes.
+# Usage: scripts/build-wasm.sh [--check]   (--check: rebuild into a temporary file and compare, exit 1 if stale)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLANG="${CLANG:-clang-16}"
+SRC=src/kernels/wasm/c
+OUT_TS=src/kernels/wasm/binary.generated.ts
+WORK=dist/wasm
+mkdir -p "$WORK"
+
+command -v "$CLANG" >/dev/null || { echo "build-wasm: $CLANG not found (apt-get install clang-16 lld-16)" >&2; exit 2; }
+
+CFLAGS=(--target=wasm32 -nostdlib -O3 -msimd128 -mbulk-memory -mnontrapping-fptoint -msign-ext
+  -ffreestanding -fno-builtin -g0 -std=c11 -Wall -Wextra -Werror -ffile-prefix-map="$PWD"=.)
+LDFLAGS=(-Wl,--no-entry -Wl,--export-dynamic -Wl,--import-memory -Wl,--stack-first -Wl,-z,stack-size=65536
+  -Wl,--export=__heap_base -Wl,--strip-all)
+
+mapfile -t SOURCES < <(cd "$SRC" && LC_ALL=C ls -1 -- *.c)
+
+build() { # name, extra flags...
+  local name=$1; shift
+  local srcs=()
+  for s in "${SOURCES[@]}"; do srcs+=("$SRC/$s"); done
+  "$CLANG" "${CFLAGS[@]}" "$@" "${LDFLAGS[@]}" -o "$WORK/$name.wasm" "${srcs[@]}"
+}
+
+build kernels_simd128
+build kernels_relaxed -mrelaxed-simd
+
+target="$OUT_TS"
+[[ "${1:-}" == "--check" ]] && target="$WORK/binary.generated.check.ts"
+{
+  echo "// GENERATED FILE, do not edit. Produced by scripts/build-wasm.sh from src/kernels/wasm/c/*.c"
+  echo "// ($("$CLANG" --version | head -1 | sed 's/ (.*//'), wasm32, -O3 -msimd128 [-mrelaxed-simd])."
+  echo
+  echo "/** The kernels built for plain WebAssembly SIMD128, base64. */"
+  echo "export const KERNELS_SIMD128_BASE64 ="
+  echo "  '$(base64 -w0 "$WORK/kernels_simd128.wasm")';"
+  echo
+  echo "/** The kernels built with relaxed SIMD (FMA, relaxed dot products), base64. */"
+  echo "export const KERNELS_RELAXED_BASE64 ="
+  echo "  '$(base64 -w0 "$WORK/kernels_relaxed.wasm")';"
+} >"$target"
+
+if [[ "${1:-}" == "--check" ]]; then
+  if cmp -s "$target" "$OUT_TS"; then echo "build-wasm: $OUT_TS is up to date"; else
+    echo "build-wasm: $OUT_TS is stale, run npm run build:wasm" >&2; exit 1; fi
+else
+  echo "build-wasm: wrote $OUT_TS ($(stat -c %s "$WORK/kernels_simd128.wasm") + $(stat -c %s "$WORK/kernels_relaxed.wasm") bytes)"
+fi

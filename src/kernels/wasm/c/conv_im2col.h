@@ -1,0 +1,37 @@
+/* Full convolution (stem: 3x3 stride 2 on 3 channels) as one im2col row of patches then the GEMM micro-kernel.
+ * Included by conv_{u8,i8,f32}_im2col_simd128.c with XT, GEMM_RUN, PAD_VALUE(packed), FN(name).
+ * Weights are packed by the matching GEMM pack function with k = kh*kw*cin (OHWI flattened). */
+#include "common.h"
+
+void GEMM_RUN(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride);
+
+/** Scratch elements needed by run (one output row of patches plus slack). */
+EXPORT uint32_t FN(scratch_size)(uint32_t kh, uint32_t kw, uint32_t cin, uint32_t ow) {
+  return ow * kh * kw * cin + 16;
+}
+
+/** Runs on in[h][w][cin] into out[oh][ow][n] (n from the packed weights), padding with the input zero point. */
+EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t cin, uint32_t kh, uint32_t kw, uint32_t oh,
+                    uint32_t ow, uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
+                    XT *scratch) {
+  const uint32_t k = kh * kw * cin, n = ((const uint32_t *)packed)[1];
+  const XT pad = PAD_VALUE(packed);
+  for (uint32_t oy = 0; oy < oh; oy++) {
+    XT *row = scratch;
+    for (uint32_t ox = 0; ox < ow; ox++) {
+      for (uint32_t ky = 0; ky < kh; ky++) {
+        const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
+        for (uint32_t kx = 0; kx < kw; kx++, row += cin) {
+          const int32_t ix = (int32_t)(ox * stride + kx) - (int32_t)pad_left;
+          if (iy >= 0 && iy < (int32_t)h && ix >= 0 && ix < (int32_t)w) {
+            const XT *src = in + ((uint32_t)iy * w + (uint32_t)ix) * cin;
+            for (uint32_t i = 0; i < cin; i++) row[i] = src[i];
+          } else {
+            for (uint32_t i = 0; i < cin; i++) row[i] = pad;
+          }
+        }
+      }
+    }
+    GEMM_RUN(ow, scratch, k, packed, out + oy * ow * n, n);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The functions the kernel module exports. Every pointer is a byte offset into the shared linear memory;
+ * every count is in elements. Inputs may be read up to {@link WASM_EXTRA_BYTES} past their end (keep that
+ * much slack after each input in the arena); outputs are never written past their end.
+ *
+ * Quantized weights are packed once at load by `*_pack` into `*_packed_size` bytes (16-byte aligned); TFLite
+ * multipliers and shifts (shift > 0 is a left shift) are passed as int32 arrays of one entry per output channel.
+ * GEMM rows are NHWC pixels, so a 1x1 convolution is `run(h*w, x, cin, packed, y, cout)`.
+ */
+export interface WasmKernelExports {
+  /** Start of the free part of linear memory (after the stack and static data). */
+  readonly __heap_base: WebAssembly.Global;
+
+  gemm_u8_4x8_packed_size(k: number, n: number): number;
+  /** w: uint8 [n][k]; bias: int32 [n] or 0; mult, shift: int32 [n]. Rounds like TFLite's x86 CONV_2D/FC. */
+  gemm_u8_4x8_pack(k: number, n: number, w: number, bias: number, xZp: number, wZp: number, mult: number,
+    shift: number, outZp: number, outMin: number, outMax: number, packed: number): void;
+  /** y[m][0..n) (row stride yStride) from x[m][0..k) (row stride xStride). */
+  gemm_u8_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number): void;
+  gemm_i8_4x8_packed_size(k: number, n: number): number;
+  gemm_i8_4x8_pack(k: number, n: number, w: number, bias: number, xZp: number, wZp: number, mult: number,
+    shift: number, outZp: number, outMin: number, outMax: number, packed: number): void;
+  gemm_i8_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number): void;
+  gemm_f32_4x8_packed_size(k: number, n: number): number;
+  /** w: float32 [n][k]; bias: float32 [n] or 0; output clamped to [outMin, outMax]. */
+  gemm_f32_4x8_pack(k: number, n: number, w: number, bias: number, outMin: number, outMax: number, packed: number): void;
+  gemm_f32_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number): void;
+
+  /** Depthwise KxK (K = 3, 5), depth multiplier 1. w: 1HWC [K*K][c]. Rounds like TFLite's DEPTHWISE_CONV_2D. */
+  dwconv3x3_u8_packed_size(c: number): number;
+  dwconv3x3_u8_pack(c: number, w: number, bias: number, xZp: number, wZp: number, mult: number, shift: number,
+    outZp: number, outMin: number, outMax: number, packed: number): void;
+  /** scratch: c + 16 bytes (filled with the input zero point, the padding value). */
+  dwconv3x3_u8_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
+    padLeft: number, packed: number, y: number, scratch: number): void;
+  dwconv3x3_i8_packed_size(c: number): number;
+  dwconv3x3_i8_pack(c: number, w: number, bias: number, xZp: number, wZp: number, mult: number, shift: number,
+    outZp: number, outMin: number, outMax: number, packed: number): void;
+  dwconv3x3_i8_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
+    padLeft: number, packed: number, y: number, scratch: number): void;
+  dwconv5x5_u8_packed_size(c: number): number;
+  dwconv5x5_u8_pack(c: number, w: number, bias: number, xZp: number, wZp: number, mult: number, shift: number,
+    outZp: number, outMin: number, outMax: number, packed: number): void;
+  dwconv5x5_u8_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
+    padLeft: number, packed: number, y: number, scratch: number): void;
+  dwconv5x5_i8_packed_size(c: number): number;
+  dwconv5x5_i8_pack(c: number, w: number, bias: number, xZp: number, wZp: number, mult: number, shift: number,
+    outZp: number, outMin: number, outMax: number, packed: number): void;
+  dwconv5x5_i8_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
+    padLeft: number, packed: number, y: number, scratch: number): void;
+  dwconv3x3_f32_packed_size(c: number): number;
+  dwconv3x3_f32_pack(c: number, w: number, bias: number, outMin: number, outMax: number, packed: number): void;
+  /** scratch: c + 4 floats (zeroed here). */
+  dwconv3x3_f32_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
+    padLeft: number, packed: number, y: number, scratch: number): void;
+  dwconv5x5_f32_packed_size(c: number): number;
+  dwconv5x5_f32_pack(c: number, w: number, bias: number, outMin: number, outMax: number, packed: number): void;
+  dwconv5x5_f32_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
+    padLeft: number, packed: number, y: number, scratch: number): void;
+
+  /** Full convolution (the stem) as im2col + GEMM; weights packed by gemm_*_pack with k = kh*kw*cin (OHWI). */
+  conv_u8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
+  conv_u8_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
+    stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
+  conv_i8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
+  conv_i8_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
+    stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
+  /** Scratch size in floats. */
+  conv_f32_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
+  conv_f32_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
+    stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
+
+  /** params: 12 int32 (in1Offset, in2Offset, leftShift, in1Mult, in1Shift, in2Mult, in2Shift, outMult, outShift,
+   * outOffset, outMin, outMax) as TFLite's ADD computes them. Same-shape inputs. */
+  add_u8_params_size(): number;
+  add_u8_run(n: number, a: number, b: number, params: number, y: number): void;
+  add_i8_params_size(): number;
+  add_i8_run(n: number, a: number, b: number, params: number, y: number): void;
+
+  /** Global average pooling; acc: channels + 8 int32 of scratch. Input and output share quantization. */
+  gavgpool_u8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
+  gavgpool_i8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
+  gavgpool_f32_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number): void;
+}
+
+/** Bytes past the end of an input a kernel may read (never write). */
+export const WASM_EXTRA_BYTES = 16;

@@ -1,0 +1,92 @@
+import { UnsupportedError } from '../../errors.js';
+import { KERNELS_RELAXED_BASE64, KERNELS_SIMD128_BASE64 } from './binary.generated.js';
+import type { WasmKernelExports } from './exports.js';
+
+/** Which build of the kernels to use: relaxed SIMD (FMA) when the engine validates it, else plain SIMD128. */
+export type WasmFlavor = 'simd128' | 'relaxed';
+
+/** The kernels instantiated on one linear memory. */
+export interface WasmKernels {
+  flavor: WasmFlavor;
+  memory: WebAssembly.Memory;
+  exports: WasmKernelExports;
+  /** First free byte of linear memory (16-byte aligned). */
+  heapBase: number;
+}
+
+export interface WasmKernelOptions {
+  /** Memory to run on (the runtime's arena); a fresh one of `initialPages` 64 KiB pages otherwise. */
+  memory?: WebAssembly.Memory;
+  initialPages?: number;
+  /** 'auto' (default) picks relaxed when supported. */
+  flavor?: WasmFlavor | 'auto';
+}
+
+// (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+
+// (func (result v128) v128.const 0 x16) — any SIMD op.
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b,
+]);
+
+/** Whether this engine accepts WebAssembly SIMD128. */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+/**
+ * Whether this engine accepts relaxed SIMD. Node 20 (V8 11.3) needs `--experimental-wasm-relaxed-simd`, on the
+ * command line or set at run time with `v8.setFlagsFromString` before the module is compiled.
+ */
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const B = (globalThis as { Buffer?: { from(s: string, e: string): Uint8Array } }).Buffer;
+  if (B) return new Uint8Array(B.from(b64, 'base64'));
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function pick(flavor: WasmFlavor | 'auto'): { flavor: WasmFlavor; bytes: Uint8Array<ArrayBuffer> } {
+  if (!simdSupported()) throw new UnsupportedError('this JavaScript engine has no WebAssembly SIMD128');
+  const f: WasmFlavor = flavor === 'auto' ? (relaxedSimdSupported() ? 'relaxed' : 'simd128') : flavor;
+  if (f === 'relaxed' && !relaxedSimdSupported()) {
+    throw new UnsupportedError('this JavaScript engine has no WebAssembly relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)');
+  }
+  return { flavor: f, bytes: decodeBase64(f === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64) };
+}
+
+function finish(flavor: WasmFlavor, memory: WebAssembly.Memory, instance: WebAssembly.Instance): WasmKernels {
+  const exports = instance.exports as unknown as WasmKernelExports;
+  const base = exports.__heap_base.value as number;
+  return { flavor, memory, exports, heapBase: (base + 15) & ~15 };
+}
+
+function memoryOf(opts: WasmKernelOptions): WebAssembly.Memory {
+  return opts.memory ?? new WebAssembly.Memory({ initial: opts.initialPages ?? 32 });
+}
+
+/** Compiles and instantiates the kernels (browsers: prefer this over the synchronous form). */
+export async function loadWasmKernels(opts: WasmKernelOptions = {}): Promise<WasmKernels> {
+  const { flavor, bytes } = pick(opts.flavor ?? 'auto');
+  const memory = memoryOf(opts);
+  const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), { env: { memory } });
+  return finish(flavor, memory, instance);
+}
+
+/** Synchronous form of {@link loadWasmKernels} (Node, workers). */
+export function loadWasmKernelsSync(opts: WasmKernelOptions = {}): WasmKernels {
+  const { flavor, bytes } = pick(opts.flavor ?? 'auto');
+  const memory = memoryOf(opts);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  return finish(flavor, memory, instance);
+}
