@@ -20,7 +20,7 @@ export interface ConvQuant {
 
 /**
  * TFLite PopulateConvolutionQuantizationParams: effective scale per output channel
- * = double(input scale) · double(filter scale) / double(output scale), then QuantizeMultiplier.
+ * = input scale · filter scale / output scale, then QuantizeMultiplier.
  */
 export function convQuant(node: Node, g: Graph, outChannels: number, activation: Activation): ConvQuant {
   const where = nodeLabel(node);
@@ -40,7 +40,9 @@ export function convQuant(node: Node, g: Graph, outChannels: number, activation:
   const filterZeroPoint = new Int32Array(outChannels);
   for (let c = 0; c < outChannels; c++) {
     const ws = perChannel ? wqp.scale[c]! : wqp.scale[0]!;
-    const m = quantizeMultiplier((xq.scale * ws) / yq.scale);
+    // uint8 uses GetQuantizedConvolutionMultipler (float32 product of the scales), int8 the per-channel doubles.
+    const product = x.dtype === 'uint8' ? Math.fround(xq.scale * ws) : xq.scale * ws;
+    const m = quantizeMultiplier(product / yq.scale);
     multiplier[c] = m.multiplier;
     shift[c] = m.shift;
     filterZeroPoint[c] = perChannel ? (wqp.zeroPoint[c] ?? 0) : (wqp.zeroPoint[0] ?? 0);
