@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { dataPath, sharedTflite, tmpDir } from '../helpers/data.js';
 import { runCli } from '../helpers/cli.js';
+import { patchOpcode } from '../helpers/flatbuffer-locate.js';
 
 const dir = join(tmpDir, 'cli-errors');
 mkdirSync(dir, { recursive: true });
@@ -84,4 +85,9 @@ test('run with a wrong-size input tensor', async () => {
   writeFileSync(p, new Uint8Array(100));
   const r = await runCli(['run', '--model', sharedTflite.v1_025_128_quant, '--input', p, '--output', join(dir, 'out.bin')]);
   assertCleanError(r, /100 bytes.*needs 49152/);
+});
+
+test('model with an unsupported operator', async () => {
+  const { bytes } = patchOpcode(real, 1, 49); // AVERAGE_POOL_2D -> SPLIT
+  assertCleanError(await runCli(['classify', '--model', model('split.tflite', bytes), photo]), /unsupported TFLite operator SPLIT/);
 });

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { MobilenetError, ModelFormatError, UnsupportedError } from '../../src/errors.js';
 import { readTflite } from '../../src/formats/tflite/index.js';
 import { sharedTflite } from '../helpers/data.js';
-import { fieldPos, putU32, rootTable, subTable, tableAt, vectorPos, vtableEntry } from './flatbuffer-locate.js';
+import { fieldPos, locate, MODEL, OPERATOR, patchOpcode, putU32, rootTable, subTable, SUBGRAPH, TENSOR, tableAt, vectorPos, vtableEntry } from '../helpers/flatbuffer-locate.js';
 
 const small = readFileSync(sharedTflite.v1_025_128_quant);
 const toco = readFileSync(sharedTflite.v2_uint8);
@@ -34,22 +34,6 @@ function rejects(bytes: Uint8Array, pattern: RegExp): void {
       return true;
     },
   );
-}
-
-// Field indices of schema.fbs, written out here independently of the reader.
-const MODEL = { version: 0, operator_codes: 1, subgraphs: 2, buffers: 4, metadata: 6 };
-const SUBGRAPH = { tensors: 0, operators: 3 };
-const TENSOR = { buffer: 2 };
-const OPERATOR = { opcode_index: 0, inputs: 1 };
-const OPCODE = { deprecated_builtin_code: 0, builtin_code: 3 };
-
-function locate(b: Uint8Array) {
-  const model = rootTable(b);
-  const subgraph = tableAt(b, vectorPos(b, model, MODEL.subgraphs), 0);
-  const tensors = vectorPos(b, subgraph, SUBGRAPH.tensors);
-  const operators = vectorPos(b, subgraph, SUBGRAPH.operators);
-  const opcodes = vectorPos(b, model, MODEL.operator_codes);
-  return { model, subgraph, tensors, operators, opcodes };
 }
 
 describe('readTflite rejects corrupt files with ModelFormatError', () => {
@@ -155,28 +139,6 @@ describe('readTflite rejects corrupt files with ModelFormatError', () => {
 });
 
 describe('readTflite rejects unsupported operators with UnsupportedError', () => {
-  /** A copy of `src` with the opcode used by the first operator of kind `fromCode` set to `toCode`. */
-  function patchOpcode(src: Uint8Array, fromCode: number, toCode: number): { bytes: Uint8Array; operator: number } {
-    const b = Uint8Array.from(src);
-    const at = locate(b);
-    const dv = new DataView(b.buffer);
-    const nOps = dv.getUint32(at.operators, true);
-    for (let k = 0; k < nOps; k++) {
-      const op = tableAt(b, at.operators, k);
-      const idxPos = fieldPos(b, op, OPERATOR.opcode_index);
-      const oc = tableAt(b, at.opcodes, idxPos ? dv.getUint32(idxPos, true) : 0);
-      const dep = fieldPos(b, oc, OPCODE.deprecated_builtin_code);
-      const ext = fieldPos(b, oc, OPCODE.builtin_code);
-      const code = Math.max(dep ? dv.getInt8(dep) : 0, ext ? dv.getInt32(ext, true) : 0);
-      if (code !== fromCode) continue;
-      assert.ok(dep || ext, 'opcode has a stored code field');
-      if (dep) dv.setInt8(dep, toCode < 127 ? toCode : 127);
-      if (ext) dv.setInt32(ext, toCode, true);
-      return { bytes: b, operator: k };
-    }
-    throw new Error(`no operator with code ${fromCode}`);
-  }
-
   test('AVERAGE_POOL_2D patched to SPLIT', () => {
     for (const src of [small, toco]) {
       const { bytes, operator } = patchOpcode(src, 1, 49);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { MobilenetError } from '../../src/errors.js';
 import { readTflite } from '../../src/formats/tflite/index.js';
 import { sharedTflite } from '../helpers/data.js';
-import { fieldPos, rootTable, tableAt, vectorPos } from './flatbuffer-locate.js';
+import { fieldPos, rootTable, tableAt, vectorPos } from '../helpers/flatbuffer-locate.js';
 
 const src = readFileSync(sharedTflite.v1_025_128_quant);
 
