@@ -17,6 +17,9 @@ export function materialize(t: TensorRef, name: string, load: StorageLoader, sou
   const rootElems = Math.floor(raw.length / es);
   const base = st.elementOffset + t.offset;
   const n = t.shape.reduce((a, b) => a * b, 1);
+  if (n > 2 ** 27 && n > rootElems) {
+    throw new ModelFormatError(`${source}: tensor "${name}" (shape [${t.shape}]) is far larger than its storage "${st.key}"`);
+  }
   if (n > 0) {
     let last = base;
     for (let d = 0; d < t.shape.length; d++) last += (t.shape[d] - 1) * t.stride[d];
