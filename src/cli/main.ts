@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { MobilenetError } from '../errors.js';
 import { registerClassify } from './commands/classify.js';
+import { registerEmbed } from './commands/embed.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { registerModels } from './commands/models.js';
@@ -17,6 +18,7 @@ registerRun(program);
 registerEval(program);
 registerModels(program);
 registerInfo(program);
+registerEmbed(program);
 
 try {
   await program.parseAsync(process.argv);
