@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MobilenetError } from '../errors.js';
+import type { ResizeConvention } from '../graph/index.js';
 import type { Model } from './model.js';
 import { topKIndices } from './scores.js';
 
@@ -19,6 +20,19 @@ export interface ClassStats {
   support: number;
 }
 
+/** One classified image: its true class, the top-5 classes and their probabilities. */
+export interface EvalPrediction {
+  path: string;
+  /** True class index. */
+  label: number;
+  /** The five best class indices, best first. */
+  top5: number[];
+  /** Probabilities of `top5`, in the same order. */
+  scores: number[];
+  /** Probability the model gave the true class. */
+  labelScore: number;
+}
+
 /** Accuracy of a model over labelled images. */
 export interface EvalResult {
   top1: number;
@@ -27,8 +41,8 @@ export interface EvalResult {
   /** Images that could not be read, with the reason. */
   skipped: { path: string; error: string }[];
   per_class: ClassStats[];
-  /** Every prediction: path, true index, top-5 indices. */
-  predictions: { path: string; label: number; top5: number[] }[];
+  /** Every prediction, in input order. */
+  predictions: EvalPrediction[];
 }
 
 /** Reads a labels CSV (`file,imagenet_index,tflite_index,...` with a header) into labelled images. */
@@ -85,6 +99,8 @@ function splitCsvLine(line: string): string[] {
 export interface EvaluateOptions {
   /** Called after each image with the running top-1 accuracy. */
   onProgress?: (done: number, total: number, top1: number) => void;
+  /** Overrides the model's crop/resize convention. */
+  resize?: ResizeConvention;
 }
 
 /** Classifies every image and measures top-1/top-5 accuracy and per-class precision/recall. */
@@ -96,11 +112,17 @@ export async function evaluate(model: Model, items: LabelledImage[], options: Ev
   const background = model.labels?.[0] === 'background' && model.labels.length === 1001;
   for (const item of items) {
     try {
-      const scores = await model.scores(item.path);
+      const scores = await model.scores(item.path, options.resize);
       const best = topKIndices(scores, 5, background ? (i) => i !== 0 : undefined);
       if (best[0] === item.label) top1++;
       if (best.includes(item.label)) top5++;
-      predictions.push({ path: item.path, label: item.label, top5: best });
+      predictions.push({
+        path: item.path,
+        label: item.label,
+        top5: best,
+        scores: best.map((i) => scores[i]!),
+        labelScore: scores[item.label] ?? 0,
+      });
     } catch (e) {
       if (!(e instanceof MobilenetError)) throw e;
       skipped.push({ path: item.path, error: e.message });

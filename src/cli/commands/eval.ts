@@ -1,35 +1,53 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { numElements } from '../../graph/index.js';
-import { MobilenetError } from '../../errors.js';
+import type { LabelledImage } from '../../tasks/evaluate.js';
 import { evaluate, readLabelsCsv } from '../../tasks/evaluate.js';
+import { readClassFolders } from '../../tasks/eval_folders.js';
 import { loadModel } from '../../tasks/load.js';
+import type { Model } from '../../tasks/model.js';
+import { evalReportHtml } from '../../tasks/report_html.js';
 import { DEFAULT_MODEL } from '../../models/zoo.js';
 import { Progress } from '../progress.js';
-import { resizeOption } from '../options.js';
+import { intOption, resizeOption } from '../options.js';
 
-/** `mobilenet eval <dir> --labels-csv FILE`: top-1/top-5 accuracy over a folder. */
+/** The labelled images: a flat folder with a labels CSV, else one sub-folder per class. */
+function datasetItems(model: Model, dir: string, labelsCsv: string | undefined): LabelledImage[] {
+  const classes = numElements(model.output.shape);
+  if (labelsCsv) return readLabelsCsv(labelsCsv, dir, classes);
+  const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
+  return readClassFolders(dir, labels).items;
+}
+
+/** `mobilenet eval <dir> [--labels-csv FILE] [--json] [--report FILE]`: top-1/top-5 accuracy over a folder. */
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('measure top-1/top-5 accuracy on labelled images')
-    .argument('<dir>', 'folder of images')
+    .description('measure top-1/top-5 accuracy on labelled images: one sub-folder per class, or a flat folder with --labels-csv')
+    .argument('<dir>', 'folder with one sub-folder per class (named after a label), or a flat folder of images')
     .option('--labels-csv <file>', 'CSV with a file column and a class index column (tflite_index / imagenet_index / label)')
     .option('-m, --model <name|path>', 'zoo name or model file', DEFAULT_MODEL)
     .option('--model-dir <dir>', 'directory holding named models')
+    .option('--labels <file>', "labels file to use instead of the model's own (one label per line)")
     .option('--resize <mode>', 'central-crop (default for TF models), resize, or resize-crop', resizeOption)
-    .option('--limit <n>', 'evaluate only the first n images', Number)
+    .option('--limit <n>', 'evaluate only the first n images', intOption)
     .option('--json', 'print one JSON object')
+    .option('--report <file>', 'write a self-contained HTML report (confusion matrix, per-class bars, misclassified thumbnails)')
     .action(async (dir: string, o) => {
-      const model = await loadModel(o.model, { modelDir: o.modelDir });
-      const classes = numElements(model.output.shape);
-      if (!o.labelsCsv) throw new MobilenetError('eval: --labels-csv FILE is required for a flat image folder');
-      let items = readLabelsCsv(o.labelsCsv, dir, classes);
+      const model = await loadModel(o.model, { modelDir: o.modelDir, labels: o.labels });
+      let items = datasetItems(model, dir, o.labelsCsv);
       if (o.limit) items = items.slice(0, o.limit);
       const bar = new Progress(items.length, 'eval');
       const r = await evaluate(model, items, {
+        resize: o.resize,
         onProgress: (_d, _t, top1) => bar.tick(`top-1 ${(100 * top1).toFixed(1)}%`),
       });
       for (const s of r.skipped) console.error(`warning: skipped '${s.path}': ${s.error}`);
+      if (o.report) {
+        const html = await evalReportHtml(r, { model: o.model, labelOf: (i) => model.labelOf(i), dataset: o.labelsCsv ?? dir });
+        await writeFile(o.report, html);
+        console.error(`report written to ${o.report}`);
+      }
       if (o.json) {
         const { predictions: _p, ...rest } = r;
         console.log(JSON.stringify({ model: model.source, ...rest }, null, 2));

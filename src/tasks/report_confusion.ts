@@ -1,0 +1,61 @@
+import type { EvalPrediction } from './evaluate.js';
+
+/** A confusion matrix cut down to the classes worth showing. */
+export interface ConfusionMatrix {
+  /** True classes, one per row, by class index. */
+  rows: number[];
+  /** Predicted classes, one per column: `rows` first (so the diagonal lines up), then other predicted classes by count. */
+  cols: number[];
+  /** `counts[r][c]`: images of true class `rows[r]` whose top-1 was `cols[c]`; an extra last row/column sums the rest when `otherRow`/`otherCol`. */
+  counts: number[][];
+  otherRow: boolean;
+  otherCol: boolean;
+  /** Distinct true classes and distinct predicted classes before the cut. */
+  trueClasses: number;
+  predictedClasses: number;
+}
+
+/** Limits of {@link confusionMatrix}. */
+export interface ConfusionLimits {
+  /** Most true classes shown as rows (default 30). */
+  maxRows?: number;
+  /** Most predicted classes shown as columns, including the row classes (default 34). */
+  maxCols?: number;
+}
+
+const bump = (m: Map<number, number>, k: number, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
+
+/**
+ * Builds a confusion matrix of top-1 predictions. With many classes (e.g. 1000 ImageNet ones) only the true
+ * classes with the most errors (then the most images) are kept as rows, and the classes most often predicted
+ * as columns; the rest is summed into an "other" row and column, so every image is counted once.
+ */
+export function confusionMatrix(preds: readonly EvalPrediction[], limits: ConfusionLimits = {}): ConfusionMatrix {
+  const maxRows = limits.maxRows ?? 30;
+  const maxCols = Math.max(limits.maxCols ?? 34, maxRows);
+  const support = new Map<number, number>();
+  const errors = new Map<number, number>();
+  const predicted = new Map<number, number>();
+  for (const p of preds) {
+    bump(support, p.label);
+    bump(predicted, p.top5[0]!);
+    if (p.top5[0] !== p.label) bump(errors, p.label);
+  }
+  const byWeight = (w: Map<number, number>, tie: Map<number, number>) => (a: number, b: number) =>
+    (w.get(b) ?? 0) - (w.get(a) ?? 0) || (tie.get(b) ?? 0) - (tie.get(a) ?? 0) || a - b;
+  const rows = [...support.keys()].sort(byWeight(errors, support)).slice(0, maxRows).sort((a, b) => a - b);
+  const rowSet = new Set(rows);
+  const extra = [...predicted.keys()].filter((c) => !rowSet.has(c)).sort(byWeight(predicted, support));
+  const cols = [...rows, ...extra.slice(0, maxCols - rows.length)];
+  const otherRow = support.size > rows.length;
+  const otherCol = predicted.size > cols.filter((c) => predicted.has(c)).length;
+  const rowOf = new Map(rows.map((c, i) => [c, i]));
+  const colOf = new Map(cols.map((c, i) => [c, i]));
+  const counts = Array.from({ length: rows.length + (otherRow ? 1 : 0) }, () => new Array<number>(cols.length + (otherCol ? 1 : 0)).fill(0));
+  for (const p of preds) {
+    const r = rowOf.get(p.label) ?? rows.length;
+    const c = colOf.get(p.top5[0]!) ?? cols.length;
+    counts[r]![c]!++;
+  }
+  return { rows, cols, counts, otherRow, otherCol, trueClasses: support.size, predictedClasses: predicted.size };
+}
