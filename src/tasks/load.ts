@@ -14,6 +14,8 @@ export interface LoadOptions {
   modelDir?: string;
   /** A labels file to use instead of the model's own. */
   labels?: string;
+  /** Input resolution for formats that do not fix it (PyTorch checkpoints; default 224). */
+  resolution?: number;
   /** Runtime options (kernel variants, threads). */
   session?: SessionOptions;
 }
@@ -30,7 +32,7 @@ export async function loadGraph(pathOrBytes: string | Uint8Array, options: LoadO
   }
   const source = path ?? `<${bytes.length} bytes>`;
   if (bytes.length === 0) throw new ModelFormatError(`model '${source}' is empty (0 bytes)`);
-  const graph = await graphFromBytes(bytes, source, path);
+  const graph = await graphFromBytes(bytes, source, path, options);
   attachLabels(graph, path, options.labels);
   return { graph, source, path };
 }
@@ -41,11 +43,11 @@ export async function loadModel(pathOrBytes: string | Uint8Array, options: LoadO
   return new Model({ graph, source, session: options.session });
 }
 
-async function graphFromBytes(bytes: Uint8Array, source: string, path: string | undefined): Promise<Graph> {
+async function graphFromBytes(bytes: Uint8Array, source: string, path: string | undefined, options: LoadOptions): Promise<Graph> {
   if (isTflite(bytes)) return readTflite(bytes, { source });
   const { loaders } = await import('./loaders.js');
   for (const l of loaders) {
-    if (l.detect(bytes)) return l.load(bytes, source, path);
+    if (l.detect(bytes)) return l.load(bytes, source, path, options);
   }
   throw new ModelFormatError(
     `model '${source}': unrecognised format (expected a .tflite flatbuffer, a TF.js model.json, a PyTorch checkpoint or a kNN head JSON)`,
