@@ -20,19 +20,26 @@ export interface TfliteMetadata {
 }
 
 /** Field indices of metadata_schema.fbs. */
-const M = {
+export const M = {
   ModelMetadata: { name: 0, description: 1, version: 2, subgraph_metadata: 3, author: 4, license: 5, associated_files: 6, min_parser_version: 7 },
-  SubGraphMetadata: { input_tensor_metadata: 2, output_tensor_metadata: 3, associated_files: 4 },
-  TensorMetadata: { process_units: 4, associated_files: 6 },
+  SubGraphMetadata: { name: 0, description: 1, input_tensor_metadata: 2, output_tensor_metadata: 3, associated_files: 4 },
+  TensorMetadata: { name: 0, description: 1, content: 3, process_units: 4, stats: 5, associated_files: 6 },
+  Content: { content_properties_type: 0, content_properties: 1 },
+  ImageProperties: { color_space: 0 },
+  Stats: { max: 0, min: 1 },
   ProcessUnit: { options_type: 0, options: 1 },
   NormalizationOptions: { mean: 0, std: 1 },
-  AssociatedFile: { name: 0, type: 2 },
+  AssociatedFile: { name: 0, description: 1, type: 2 },
 } as const;
 
 /** ProcessUnitOptions union value of NormalizationOptions (NONE = 0). */
-const NORMALIZATION_OPTIONS = 1;
+export const NORMALIZATION_OPTIONS = 1;
 /** AssociatedFileType.TENSOR_AXIS_LABELS. */
-const TENSOR_AXIS_LABELS = 2;
+export const TENSOR_AXIS_LABELS = 2;
+/** ContentProperties union values (NONE = 0). */
+export const CONTENT_PROPERTIES = { FeatureProperties: 1, ImageProperties: 2 } as const;
+/** ColorSpaceType.RGB. */
+export const COLOR_SPACE_RGB = 1;
 
 /** Reads the metadata flatbuffer; errors are `ModelFormatError`s prefixed with `label`. */
 export function readMetadata(bytes: Uint8Array, label: string): TfliteMetadata {
