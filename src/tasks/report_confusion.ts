@@ -4,7 +4,7 @@ import type { EvalPrediction } from './evaluate.js';
 export interface ConfusionMatrix {
   /** True classes, one per row, by class index. */
   rows: number[];
-  /** Predicted classes, one per column: `rows` first (so the diagonal lines up), then other predicted classes by count. */
+  /** Predicted classes, one per column: `rows` first (so the diagonal lines up), then the classes the rows' images were most often mistaken for. */
   cols: number[];
   /** `counts[r][c]`: images of true class `rows[r]` whose top-1 was `cols[c]`; an extra last row/column sums the rest when `otherRow`/`otherCol`. */
   counts: number[][];
@@ -27,8 +27,9 @@ const bump = (m: Map<number, number>, k: number, by = 1) => m.set(k, (m.get(k) ?
 
 /**
  * Builds a confusion matrix of top-1 predictions. With many classes (e.g. 1000 ImageNet ones) only the true
- * classes with the most errors (then the most images) are kept as rows, and the classes most often predicted
- * as columns; the rest is summed into an "other" row and column, so every image is counted once.
+ * classes with the most errors (then the most images) are kept as rows, and as columns the row classes and the
+ * classes their images were most often mistaken for; the rest is summed into an "other" row and column, so every
+ * image is counted once.
  */
 export function confusionMatrix(preds: readonly EvalPrediction[], limits: ConfusionLimits = {}): ConfusionMatrix {
   const maxRows = limits.maxRows ?? 30;
@@ -45,7 +46,9 @@ export function confusionMatrix(preds: readonly EvalPrediction[], limits: Confus
     (w.get(b) ?? 0) - (w.get(a) ?? 0) || (tie.get(b) ?? 0) - (tie.get(a) ?? 0) || a - b;
   const rows = [...support.keys()].sort(byWeight(errors, support)).slice(0, maxRows).sort((a, b) => a - b);
   const rowSet = new Set(rows);
-  const extra = [...predicted.keys()].filter((c) => !rowSet.has(c)).sort(byWeight(predicted, support));
+  const fromRows = new Map<number, number>();
+  for (const p of preds) if (rowSet.has(p.label) && !rowSet.has(p.top5[0]!)) bump(fromRows, p.top5[0]!);
+  const extra = [...fromRows.keys()].sort(byWeight(fromRows, predicted));
   const cols = [...rows, ...extra.slice(0, maxCols - rows.length)];
   const otherRow = support.size > rows.length;
   const otherCol = predicted.size > cols.filter((c) => predicted.has(c)).length;
