@@ -7,6 +7,7 @@ import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command('mobilenet')
   .description('MobileNet image classification: classify, run, evaluate')
@@ -19,6 +20,7 @@ registerEval(program);
 registerModels(program);
 registerInfo(program);
 registerEmbed(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadModel } from '../../tasks/load.js';
+import { loadClassifier } from '../../tasks/classifier.js';
 import { DEFAULT_MODEL } from '../../models/zoo.js';
 import { resizeOption, intOption } from '../options.js';
 
@@ -12,12 +12,13 @@ export function registerClassify(program: Command): void {
     .option('-m, --model <name|path>', 'zoo name or model file', DEFAULT_MODEL)
     .option('--model-dir <dir>', 'directory holding named models')
     .option('--labels <file>', 'labels file (one per line) overriding the model\'s')
+    .option('--backbone <name|path>', 'backbone of a kNN head JSON (default: the one it names)')
     .option('-k, --top <n>', 'number of predictions', intOption, 5)
     .option('--threshold <score>', 'drop predictions below this score', Number, 0)
     .option('--resize <mode>', 'central-crop (default for TF models), resize, or resize-crop', resizeOption)
     .option('--json', 'print JSON')
     .action(async (images: string[], o) => {
-      const model = await loadModel(o.model, { modelDir: o.modelDir, labels: o.labels });
+      const model = await loadClassifier(o.model, { modelDir: o.modelDir, labels: o.labels, backbone: o.backbone });
       const results = [];
       for (const image of images) {
         const predictions = await model.classify(image, { topK: o.top, scoreThreshold: o.threshold, resize: o.resize });
