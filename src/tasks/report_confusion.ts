@@ -26,10 +26,10 @@ export interface ConfusionLimits {
 const bump = (m: Map<number, number>, k: number, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 
 /**
- * Builds a confusion matrix of top-1 predictions. With many classes (e.g. 1000 ImageNet ones) only the true
- * classes with the most errors (then the most images) are kept as rows, and as columns the row classes and the
- * classes their images were most often mistaken for; the rest is summed into an "other" row and column, so every
- * image is counted once.
+ * Builds a confusion matrix of top-1 predictions. With many classes (e.g. 1000 ImageNet ones) the rows are the
+ * true classes with the most errors (then the most images) whose confusions still fit as columns; the columns are
+ * the row classes, then the classes their images were most often mistaken for. The rest is summed into an "other"
+ * row and column, so every image is counted once.
  */
 export function confusionMatrix(preds: readonly EvalPrediction[], limits: ConfusionLimits = {}): ConfusionMatrix {
   const maxRows = limits.maxRows ?? 30;
@@ -44,7 +44,7 @@ export function confusionMatrix(preds: readonly EvalPrediction[], limits: Confus
   }
   const byWeight = (w: Map<number, number>, tie: Map<number, number>) => (a: number, b: number) =>
     (w.get(b) ?? 0) - (w.get(a) ?? 0) || (tie.get(b) ?? 0) - (tie.get(a) ?? 0) || a - b;
-  const rows = [...support.keys()].sort(byWeight(errors, support)).slice(0, maxRows).sort((a, b) => a - b);
+  const rows = pickRows(preds, support, byWeight(errors, support), maxRows, maxCols);
   const rowSet = new Set(rows);
   const fromRows = new Map<number, number>();
   for (const p of preds) if (rowSet.has(p.label) && !rowSet.has(p.top5[0]!)) bump(fromRows, p.top5[0]!);
@@ -61,4 +61,34 @@ export function confusionMatrix(preds: readonly EvalPrediction[], limits: Confus
     counts[r]![c]!++;
   }
   return { rows, cols, counts, otherRow, otherCol, trueClasses: support.size, predictedClasses: predicted.size };
+}
+
+/**
+ * All true classes when they fit; else, most errors first, the classes whose row and the columns of what they were
+ * mistaken for still fit in `maxCols`, so the shown rows' confusions get columns of their own. Sorted by index.
+ */
+function pickRows(
+  preds: readonly EvalPrediction[],
+  support: Map<number, number>,
+  order: (a: number, b: number) => number,
+  maxRows: number,
+  maxCols: number,
+): number[] {
+  if (support.size <= maxRows) return [...support.keys()].sort((a, b) => a - b);
+  const mistakes = new Map<number, Set<number>>();
+  for (const p of preds) {
+    if (p.top5[0] === p.label) continue;
+    if (!mistakes.has(p.label)) mistakes.set(p.label, new Set());
+    mistakes.get(p.label)!.add(p.top5[0]!);
+  }
+  const rows: number[] = [];
+  const cols = new Set<number>();
+  for (const c of [...support.keys()].sort(order)) {
+    if (rows.length === maxRows) break;
+    const need = [c, ...(mistakes.get(c) ?? [])].filter((x) => !cols.has(x));
+    if (rows.length > 0 && cols.size + need.length > maxCols) continue;
+    rows.push(c);
+    for (const x of need) cols.add(x);
+  }
+  return rows.sort((a, b) => a - b);
 }

@@ -27,7 +27,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number) => (x > 0 && x < 0.0005 ? '&lt;0.1%' : `${(100 * x).toFixed(1)}%`);
 const short = (label: string) => label.split(',')[0]!.trim() || label;
 
 /** The misclassified predictions the report shows, most confident mistakes first. */
@@ -102,10 +102,10 @@ ${card('Skipped', `${r.skipped.length}${r.skipped.length ? ' <small>unreadable</
 </div></section>`;
 }
 
-function cellStyle(count: number, rowTotal: number, diagonal: boolean): { style: string; dark: boolean } {
+function cellStyle(count: number, rowTotal: number, kind: 'ok' | 'bad' | 'other'): { style: string; dark: boolean } {
   const frac = rowTotal ? count / rowTotal : 0;
   const alpha = 0.15 + 0.85 * frac;
-  return { style: `background:rgba(var(${diagonal ? '--ok' : '--bad'}),${alpha.toFixed(3)})`, dark: alpha > 0.55 };
+  return { style: `background:rgba(var(--${kind}),${alpha.toFixed(3)})`, dark: alpha > 0.55 };
 }
 
 function matrix(r: EvalResult, o: ReportOptions): string {
@@ -122,20 +122,23 @@ function matrix(r: EvalResult, o: ReportOptions): string {
       const pred = ci < cm.cols.length ? label(cm.cols[ci]!) : 'other';
       const tip = `true: ${rowNames[ri]} · predicted: ${pred} · ${n} of ${total}`;
       if (n === 0) return `<td class="z" title="${escapeHtml(tip)}">0</td>`;
-      const { style, dark } = cellStyle(n, total, !isOther && ci === ri);
+      const neutral = isOther || ci === cm.cols.length;
+      const { style, dark } = cellStyle(n, total, neutral ? 'other' : ci === ri ? 'ok' : 'bad');
       return `<td${dark ? ' class="dark"' : ''} style="${style}" title="${escapeHtml(tip)}">${n}</td>`;
     });
     const name = rowNames[ri]!;
     return `<tr><th class="row${isOther ? ' other' : ''}" title="${escapeHtml(name)}">${escapeHtml(isOther ? 'other' : short(name))}</th>${cells.join('')}</tr>`;
   });
   const outside = cm.cols.length - cm.rows.length;
+  const ncols = colHead.length;
+  const size = ncols <= 10 ? ' big' : ncols <= 24 ? ' mid' : '';
   const cut = [
     cm.otherRow ? `Showing the ${cm.rows.length} true classes with the most errors, of ${cm.trueClasses}.` : '',
     cm.otherCol ? `Classes predicted that are not among the rows: the ${outside} most frequent get a column, the rest is summed under “other”.` : '',
   ].join(' ');
   return `<section id="confusion"><h2>Confusion matrix</h2>
 <p class="note">Rows: true class · columns: top-1 prediction · shade: share of the row. ${cut}</p>
-<div class="scroll"><table class="cm"><thead><tr><th class="corner">true ↓ · predicted →</th>${colHead.join('')}</tr></thead>
+<div class="scroll"><table class="cm${size}"><thead><tr><th class="corner">true ↓ · predicted →</th>${colHead.join('')}</tr></thead>
 <tbody>${body.join('\n')}</tbody></table></div>
 <div class="legend"><span><i style="background:linear-gradient(90deg,rgba(var(--ok),.15),rgb(var(--ok)))"></i>correct</span><span><i style="background:linear-gradient(90deg,rgba(var(--bad),.15),rgb(var(--bad)))"></i>confused</span></div>
 </section>`;
@@ -150,7 +153,7 @@ function perClass(stats: ClassStats[]): string {
   const row = (s: ClassStats) =>
     `<tr><td class="lbl" title="${escapeHtml(`${s.index}: ${s.label}`)}">${escapeHtml(s.label)}</td><td class="n">${s.support}</td><td class="m">${bar('p', s.precision)}</td><td class="m">${bar('r', s.recall)}</td></tr>`;
   const head = `<thead><tr><th>Class</th><th style="text-align:right">Images</th><th>Precision</th><th>Recall</th></tr></thead>`;
-  const first = 40;
+  const first = 25;
   const rest = sorted.slice(first);
   return `<section id="per-class"><h2>Per-class precision and recall</h2>
 <p class="note">${stats.length} classes, lowest recall first. Precision: share of the images predicted as the class that are of it; recall: share of the class's images predicted as it.</p>

@@ -1,7 +1,7 @@
 /** The inline stylesheet of the evaluation report. */
 export const REPORT_CSS = `
 :root { --ink:#1d2330; --muted:#5f6b7a; --line:#e3e7ee; --bg:#f5f7fa; --card:#fff;
-  --ok:22,140,80; --bad:214,64,52; --prec:#3b6fd8; --rec:#17945a; }
+  --ok:22,140,80; --bad:214,64,52; --other:110,120,140; --prec:#3b6fd8; --rec:#17945a; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
@@ -23,11 +23,14 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
 table.cm { border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; }
 .cm th { font-weight: 500; color: var(--ink); }
 .cm th.row { text-align: right; padding: 0 8px 0 0; white-space: nowrap; max-width: 220px; overflow: hidden; text-overflow: ellipsis; }
-.cm th.col { vertical-align: bottom; padding: 0 0 6px; height: 150px; }
+.cm th.col { vertical-align: bottom; padding: 0 0 6px; }
 .cm th.col div { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; max-height: 150px;
   overflow: hidden; text-overflow: ellipsis; margin: 0 auto; }
 .cm th.corner { vertical-align: bottom; text-align: right; color: var(--muted); font-size: 11px; padding: 0 8px 6px 0; }
 .cm td { width: 24px; min-width: 24px; height: 24px; text-align: center; border: 1px solid #fff; color: var(--ink); }
+.cm.mid td { width: 34px; min-width: 34px; height: 34px; font-size: 13px; }
+.cm.big td { width: 52px; min-width: 52px; height: 52px; font-size: 15px; }
+.cm.big th.row, .cm.mid th.row { font-size: 13px; } .cm.big th.col div, .cm.mid th.col div { font-size: 13px; }
 .cm td.z { background: #f6f7f9; color: transparent; }
 .cm td.dark { color: #fff; font-weight: 600; }
 .cm td:hover, .cm th:hover { outline: 2px solid var(--ink); outline-offset: -2px; }
