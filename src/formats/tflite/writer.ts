@@ -1,9 +1,9 @@
 /** Writer of graph IR graphs as `.tflite` files (FlatBuffers, schema version 3, identifier TFL3). */
 import { Builder } from 'flatbuffers';
-import { ModelFormatError } from '../../errors.js';
+import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DType } from '../../graph/dtype.js';
 import type { Graph } from '../../graph/graph.js';
-import type { OpName } from '../../graph/ops.js';
+import type { Node, OpName } from '../../graph/ops.js';
 import type { Tensor } from '../../graph/tensor.js';
 import { validateGraph } from '../../graph/validate.js';
 import { alignedBytes, f32Vector, i32Vector, i64Vector, offsetVector, slots } from './fb_write.js';
@@ -43,12 +43,15 @@ const BUFFER_ALIGN = 16;
 /**
  * Serialises a graph as a TFLite model: one subgraph, one buffer per constant (16-byte aligned), the
  * builtin options of each op, operator codes with their versions, and metadata (see `WriteTfliteOptions`).
- * `readTflite` reads the result back into an equal graph.
+ * `readTflite` reads the result back into an equal graph, except that quantization scales become
+ * float32 and a convolution without a bias gets an explicit zero bias (appended after the other tensors).
  *
  * @throws ModelFormatError when the graph is not valid (see `validateGraph`).
+ * @throws UnsupportedError for a quantized convolution without bias nor quantization parameters to make one.
  */
-export function writeTflite(graph: Graph, options: WriteTfliteOptions = {}): Uint8Array {
-  validateGraph(graph);
+export function writeTflite(input: Graph, options: WriteTfliteOptions = {}): Uint8Array {
+  validateGraph(input);
+  const graph = withConvBiases(input);
   const constantBytes = graph.tensors.reduce((s, t) => s + (t.data ? t.data.byteLength + BUFFER_ALIGN : 0), 0);
   const b = new Builder(constantBytes + 64 * 1024);
 
@@ -169,6 +172,43 @@ export function writeTflite(graph: Graph, options: WriteTfliteOptions = {}): Uin
   file.set(model);
   file.set(zip, model.length);
   return file;
+}
+
+/**
+ * The graph with a zero bias given to every CONV_2D and DEPTHWISE_CONV_2D without one: TFLite's kernels
+ * require the bias (2.9 refuses a float conv without it and crashes on a depthwise one). The bias is
+ * float32 for float inputs, int32 (int64 for int16 inputs) scaled input scale × filter scale otherwise.
+ */
+function withConvBiases(graph: Graph): Graph {
+  const missing = graph.nodes.filter((n) => (n.op === 'CONV_2D' || n.op === 'DEPTHWISE_CONV_2D') && (n.inputs[2] ?? -1) === -1);
+  if (missing.length === 0) return graph;
+  const tensors = [...graph.tensors];
+  const nodes = graph.nodes.map((node) => {
+    if (!missing.includes(node)) return node;
+    const x = graph.tensors[node.inputs[0]!]!;
+    const w = graph.tensors[node.inputs[1]!]!;
+    const channels = node.op === 'CONV_2D' ? w.shape[0]! : w.shape[3]!;
+    const name = `${graph.tensors[node.outputs[0]!]!.name}/zero_bias`;
+    let bias: Tensor;
+    if (x.dtype === 'float32') {
+      bias = { name, dtype: 'float32', shape: [channels], data: new Float32Array(channels) };
+    } else {
+      if (!x.quant || !w.quant) {
+        throw new UnsupportedError(`tflite writer: ${node.op} '${name}' has no bias and ${x.quant ? 'its filter' : 'its input'} no quantization to give it one`);
+      }
+      const xs = x.quant.scale[0]!;
+      const ws = w.quant.scale;
+      const scale = Array.from({ length: channels }, (_, c) => Math.fround(xs * ws[ws.length === 1 ? 0 : c]!));
+      const quant = { scale: ws.length === 1 ? [scale[0]!] : scale, zeroPoint: ws.map(() => 0), axis: 0 };
+      bias =
+        x.dtype === 'int16'
+          ? { name, dtype: 'int64', shape: [channels], data: new BigInt64Array(channels), quant }
+          : { name, dtype: 'int32', shape: [channels], data: new Int32Array(channels), quant };
+    }
+    tensors.push(bias);
+    return { ...node, inputs: [node.inputs[0]!, node.inputs[1]!, tensors.length - 1] } as Node;
+  });
+  return { ...graph, tensors, nodes };
 }
 
 function writeTensor(b: Builder, t: Tensor, buffer: number): number {
