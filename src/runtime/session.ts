@@ -10,6 +10,8 @@ import { planArena } from './arena.js';
 export interface SessionOptions {
   /** Kernel variant to prefer; 'ref' forces the reference kernels (for tests). */
   variant?: string;
+  /** Worker threads for kernels that can split their work (default 1; ignored until threaded kernels exist). */
+  threads?: number;
 }
 
 /** A node bound to its kernel and prepared parameters. */
