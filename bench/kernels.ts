@@ -56,8 +56,14 @@ function bench(k: WasmKernels, L: Layer): { ms: number; gops: number } {
   const y = alloc(oh * ow * L.cout * es);
   const taps = L.kind === 'dw' ? 9 : L.cin;
   const wts = alloc(taps * L.cout * es);
-  new Uint8Array(mem.buffer, x, L.h * L.w * L.cin * es).fill(3);
-  new Uint8Array(mem.buffer, wts, taps * L.cout * es).fill(1);
+  // Normal floats for f32 (byte patterns would be tiny values whose products are subnormal and slow).
+  if (L.dtype === 'f32') {
+    new Float32Array(mem.buffer, x, L.h * L.w * L.cin).fill(0.5);
+    new Float32Array(mem.buffer, wts, taps * L.cout).fill(0.01);
+  } else {
+    new Uint8Array(mem.buffer, x, L.h * L.w * L.cin).fill(3);
+    new Uint8Array(mem.buffer, wts, taps * L.cout).fill(1);
+  }
   const mult = alloc(L.cout * 4), shift = alloc(L.cout * 4);
   new Int32Array(mem.buffer, mult, L.cout).fill(1 << 30);
   new Int32Array(mem.buffer, shift, L.cout).fill(-7);

@@ -96,11 +96,36 @@ INLINE void store_bytes(void *dst, v128_t v, uint32_t n) {
   if (n & 1) { wasm_v128_store8_lane(d, v, 0); }
 }
 
-/* Packed-weight header shared by the quantized kernels (32 bytes). */
+/* Packed-weight header shared by the quantized kernels (48 bytes). uniform: one multiplier and shift for all
+ * channels (per-tensor), run with a cheaper requantization. */
 typedef struct {
   uint32_t k, n, kp, taps;
   int32_t out_zp, out_min, out_max, x_zp;
+  uint32_t uniform;
+  int32_t left, right, mult;
 } qhdr;
+
+/* Records in the header whether all n (multiplier, shift) pairs are equal. */
+INLINE void qhdr_set_uniform(qhdr *h, const int32_t *mult, const int32_t *shift, uint32_t n) {
+  uint32_t u = 1;
+  for (uint32_t i = 1; i < n; i++) u &= mult[i] == mult[0] && shift[i] == shift[0];
+  h->uniform = u;
+  h->left = shift[0] > 0 ? shift[0] : 0;
+  h->right = shift[0] > 0 ? 0 : -shift[0];
+  h->mult = mult[0];
+}
+
+/* requant4_apply_gemm with one multiplier and shift for all lanes. */
+INLINE v128_t requant4_gemm_uniform(v128_t x, v128_t mult, int left, int right) {
+  v128_t s = srdhm4(wasm_i32x4_shl(x, left), mult);
+  if (right == 0) return s;
+  return wasm_i32x4_shr(wasm_i32x4_add(s, wasm_i32x4_splat(1 << (right - 1))), right);
+}
+
+/* requant4_apply with one multiplier and shift for all lanes. */
+INLINE v128_t requant4_dw_uniform(v128_t x, v128_t mult, int left, int right) {
+  return rdbp4(srdhm4(wasm_i32x4_shl(x, left), mult), right);
+}
 
 /* Packed-weight header of the float kernels (32 bytes). */
 typedef struct {

@@ -25,6 +25,7 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
   qhdr *h = (qhdr *)out;
   h->k = taps; h->n = c; h->kp = KH; h->taps = KW;
   h->out_zp = out_zp; h->out_min = out_min; h->out_max = out_max; h->x_zp = x_zp;
+  qhdr_set_uniform(h, mult, shift, c);
   uint8_t *g = (uint8_t *)out + sizeof(qhdr);
   for (uint32_t c0 = 0; c0 < c; c0 += CG, g += group_bytes(taps)) {
     int32_t *b = (int32_t *)g;
@@ -44,13 +45,10 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
   }
 }
 
-/**
- * Runs the layer on one NHWC image in[h][w][c] (16 readable bytes past the end) into out[oh][ow][c].
- * pad_top/pad_left: SAME padding offsets. scratch: c + 16 bytes the kernel fills with the input zero point.
- */
-EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
-                    uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch) {
+INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
+                     uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch, const int uniform) {
   const qhdr *hd = (const qhdr *)packed;
+  const v128_t vm = wasm_i32x4_splat(hd->mult);
   const uint32_t taps = TAPS, c = hd->n, kh = KH, kw = KW, pairs = PAIRS;
   const v128_t zp = wasm_i16x8_splat((int16_t)hd->out_zp);
   const v128_t vmin = wasm_i8x16_splat((int8_t)hd->out_min), vmax = wasm_i8x16_splat((int8_t)hd->out_max);
@@ -81,12 +79,28 @@ EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t 
           acch = wasm_i32x4_add(acch, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(wp + 16)));
         }
         const requant4 *rq = (const requant4 *)wp;
-        v128_t q = wasm_i16x8_add_sat(
-            wasm_i16x8_narrow_i32x4(requant4_apply(accl, rq), requant4_apply(acch, rq + 1)), zp);
+        if (uniform) {
+          accl = requant4_dw_uniform(accl, vm, hd->left, hd->right);
+          acch = requant4_dw_uniform(acch, vm, hd->left, hd->right);
+        } else {
+          accl = requant4_apply(accl, rq);
+          acch = requant4_apply(acch, rq + 1);
+        }
+        v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(accl, acch), zp);
         v128_t r = VMAX(VMIN(NARROW(q, q), vmax), vmin);
         if (c - c0 >= CG) wasm_v128_store64_lane(o + c0, r, 0);
         else store_bytes(o + c0, r, c - c0);
       }
     }
   }
+}
+
+/**
+ * Runs the layer on one NHWC image in[h][w][c] (16 readable bytes past the end) into out[oh][ow][c].
+ * pad_top/pad_left: SAME padding offsets. scratch: c + 16 bytes the kernel fills with the input zero point.
+ */
+EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
+                    uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch) {
+  if (((const qhdr *)packed)->uniform) run_impl(in, h, w, oh, ow, stride, pad_top, pad_left, packed, out, scratch, 1);
+  else run_impl(in, h, w, oh, ow, stride, pad_top, pad_left, packed, out, scratch, 0);
 }

@@ -26,6 +26,7 @@ EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, i
   qhdr *h = (qhdr *)out;
   h->k = k; h->n = n; h->kp = kp; h->taps = 1;
   h->out_zp = out_zp; h->out_min = out_min; h->out_max = out_max; h->x_zp = x_zp;
+  qhdr_set_uniform(h, mult, shift, n);
   uint8_t *b = (uint8_t *)out + sizeof(qhdr);
   for (uint32_t n0 = 0; n0 < n; n0 += NR) {
     int32_t *bias4 = (int32_t *)b;
@@ -71,17 +72,25 @@ INLINE v128_t bcast(v128_t x, int p) {
     acc3h = wasm_i32x4_add(acc3h, wasm_i32x4_dot_i16x8(b, wh));                 \
   }
 
-INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, v128_t zp, v128_t vmin, v128_t vmax,
-                      uint32_t nr) {
-  v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(requant4_apply_gemm(lo, rq), requant4_apply_gemm(hi, rq + 1)), zp);
+INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhdr *h, const int uniform, v128_t vm,
+                      v128_t zp, v128_t vmin, v128_t vmax, uint32_t nr) {
+  if (uniform) {
+    lo = requant4_gemm_uniform(lo, vm, h->left, h->right);
+    hi = requant4_gemm_uniform(hi, vm, h->left, h->right);
+  } else {
+    lo = requant4_apply_gemm(lo, rq);
+    hi = requant4_apply_gemm(hi, rq + 1);
+  }
+  v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(lo, hi), zp);
   v128_t o = VMAX(VMIN(NARROW(q, q), vmax), vmin);
   if (nr == NR) wasm_v128_store64_lane(c, o, 0);
   else store_bytes(c, o, nr);
 }
 
-/** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride. */
-EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride) {
+INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride,
+                     const int uniform) {
   const qhdr *h = (const qhdr *)packed;
+  const v128_t vm = wasm_i32x4_splat(h->mult);
   const uint32_t k = h->k, n = h->n, kp = h->kp;
   const v128_t zp = wasm_i16x8_splat((int16_t)h->out_zp);
   const v128_t vmin = wasm_i8x16_splat((int8_t)h->out_min), vmax = wasm_i8x16_splat((int8_t)h->out_max);
@@ -104,10 +113,16 @@ EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *pack
         STEP(0) STEP(1) STEP(2) STEP(3)
       }
       XT *c0 = c + m0 * c_stride + n0;
-      store_row(c0, acc0l, acc0h, rq, zp, vmin, vmax, nr);
-      if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, rq, zp, vmin, vmax, nr);
-      if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, rq, zp, vmin, vmax, nr);
-      if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, rq, zp, vmin, vmax, nr);
+      store_row(c0, acc0l, acc0h, rq, h, uniform, vm, zp, vmin, vmax, nr);
+      if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, rq, h, uniform, vm, zp, vmin, vmax, nr);
+      if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, rq, h, uniform, vm, zp, vmin, vmax, nr);
+      if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, rq, h, uniform, vm, zp, vmin, vmax, nr);
     }
   }
+}
+
+/** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride. */
+EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride) {
+  if (((const qhdr *)packed)->uniform) run_impl(m, x, x_stride, packed, c, c_stride, 1);
+  else run_impl(m, x, x_stride, packed, c, c_stride, 0);
 }
