@@ -12,6 +12,7 @@ interface EvalJson {
   count: number;
   skipped: { path: string; error: string }[];
   per_class: { label: string; index: number; precision: number; recall: number; support: number }[];
+  folders?: { folder: string; index: number; label: string; files: number }[];
 }
 
 const root = join(tmpDir, 'cli-eval-folders');
@@ -47,6 +48,13 @@ test('eval of class folders agrees with eval of the same images through --labels
   assert.equal(a.skipped[0]!.path, junk);
   assert.match(folders.stderr, /warning: skipped '[^']*notes\.txt'.*not an image/);
   assert.equal(b.skipped.length, 0);
+  assert.equal(b.folders, undefined);
+  const tench = a.folders!.find((f) => f.folder === 'tench, Tinca tinca');
+  assert.deepEqual(tench, { folder: 'tench, Tinca tinca', index: 1, label: 'tench, Tinca tinca', files: 2 }, 'image and notes.txt');
+  for (const f of a.folders!) {
+    const row = rows.find((r) => r.tfliteIndex === f.index)!;
+    assert.ok([row.className, row.className.toUpperCase(), row.shortName.replace(/ /g, '_')].includes(f.folder), f.folder);
+  }
 });
 
 test('eval: a class folder that matches no label is a one-line error naming it', async () => {

@@ -11,12 +11,13 @@ import { DEFAULT_MODEL } from '../../models/zoo.js';
 import { Progress } from '../progress.js';
 import { intOption, resizeOption } from '../options.js';
 
-/** The labelled images: a flat folder with a labels CSV, else one sub-folder per class. */
-function datasetItems(model: Model, dir: string, labelsCsv: string | undefined): LabelledImage[] {
+/** The labelled images: a flat folder with a labels CSV, else one sub-folder per class (with how the folders were matched). */
+function dataset(model: Model, dir: string, labelsCsv: string | undefined): { items: LabelledImage[]; folders?: object[] } {
   const classes = numElements(model.output.shape);
-  if (labelsCsv) return readLabelsCsv(labelsCsv, dir, classes);
+  if (labelsCsv) return { items: readLabelsCsv(labelsCsv, dir, classes) };
   const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
-  return readClassFolders(dir, labels).items;
+  const { items, folders } = readClassFolders(dir, labels);
+  return { items, folders: folders.map((f) => ({ folder: f.name, index: f.index, label: labels[f.index], files: f.files.length })) };
 }
 
 /** `mobilenet eval <dir> [--labels-csv FILE] [--json] [--report FILE]`: top-1/top-5 accuracy over a folder. */
@@ -35,7 +36,8 @@ export function registerEval(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report (confusion matrix, per-class bars, misclassified thumbnails)')
     .action(async (dir: string, o) => {
       const model = await loadModel(o.model, { modelDir: o.modelDir, labels: o.labels });
-      let items = datasetItems(model, dir, o.labelsCsv);
+      const { items: all, folders } = dataset(model, dir, o.labelsCsv);
+      let items = all;
       if (o.limit) items = items.slice(0, o.limit);
       const bar = new Progress(items.length, 'eval');
       const r = await evaluate(model, items, {
@@ -50,7 +52,7 @@ export function registerEval(program: Command): void {
       }
       if (o.json) {
         const { predictions: _p, ...rest } = r;
-        console.log(JSON.stringify({ model: model.source, ...rest }, null, 2));
+        console.log(JSON.stringify({ model: model.source, ...rest, ...(folders ? { folders } : {}) }, null, 2));
       } else {
         console.log(`model: ${model.source}`);
         console.log(`images: ${r.count}${r.skipped.length ? ` (${r.skipped.length} skipped)` : ''}`);
