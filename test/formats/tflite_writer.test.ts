@@ -10,6 +10,7 @@ import type { Graph } from '../../src/graph/graph.js';
 import { findFeatureTensor, truncateAt } from '../../src/graph/rewrite.js';
 import { numElements, type TypedArray } from '../../src/graph/index.js';
 import { Session } from '../../src/runtime/index.js';
+import { buildMobilenet, parseVariant } from '../../src/models/builders/index.js';
 import { sharedTflite } from '../helpers/data.js';
 import { tfliteOracle } from '../helpers/oracle.js';
 
@@ -242,4 +243,19 @@ describe('TFLite writer: quantized convolutions without bias', () => {
       assert.deepStrictEqual(bytesOf(oracle.run(input)), bytesOf(session.run([input])[0]!), `seed ${seed}`);
     }
   });
+});
+
+describe('TFLite writer: graphs built in code', () => {
+  for (const variant of ['v3-small-1.0-96', 'v2-0.35-96-tv']) {
+    test(`${variant}: the interpreter runs the written file as our engine runs the graph`, () => {
+      const graph = buildMobilenet(parseVariant(variant));
+      const oracle = tfliteOracle(writeTflite(graph));
+      const x = randomInput(graph, 9);
+      const want = new Session(graph).run([x])[0] as Float32Array;
+      const got = oracle.run(x) as Float32Array;
+      assert.equal(got.length, want.length);
+      const scale = Math.max(...want.map(Math.abs));
+      for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 1e-5 * Math.max(1, scale), `[${i}]: ${got[i]} vs ${want[i]}`);
+    });
+  }
 });
