@@ -239,7 +239,12 @@ function decodeVector(v: string | number[], where: string): Float32Array {
     return Float32Array.from(v);
   }
   if (typeof v !== 'string') throw new ModelFormatError(`${where}: vector must be base64 text or an array of numbers`);
-  const bin = atob(v);
+  let bin: string;
+  try {
+    bin = atob(v);
+  } catch {
+    throw new ModelFormatError(`${where}: vector is not valid base64`);
+  }
   if (bin.length % 4) throw new ModelFormatError(`${where}: base64 vector is ${bin.length} bytes, not a multiple of 4`);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
