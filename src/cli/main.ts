@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { MobilenetError } from '../errors.js';
+import { registerBench } from './commands/bench.js';
 import { registerClassify } from './commands/classify.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerEval } from './commands/eval.js';
@@ -20,6 +21,7 @@ registerEval(program);
 registerModels(program);
 registerInfo(program);
 registerEmbed(program);
+registerBench(program);
 registerTrain(program);
 
 try {
