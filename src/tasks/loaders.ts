@@ -5,6 +5,7 @@ import type { Graph } from '../graph/index.js';
 import { readTorchCheckpoint } from '../formats/pytorch/index.js';
 import { isTfjsLayersModelJson, readTfjsLayersModel, tfjsLayersToGraph } from '../formats/tfjs/index.js';
 import { graphFromTorchvisionStateDict } from '../models/torchvision.js';
+import { isKnnJson } from './knn.js';
 
 /** A model-file format other than TFLite, recognised by content. */
 export interface Loader {
@@ -58,5 +59,13 @@ const pytorch: Loader = {
   },
 };
 
+const knnHead: Loader = {
+  name: 'kNN classifier head',
+  detect: isKnnJson,
+  async load(_bytes, source) {
+    throw new ModelFormatError(`model '${source}' is a kNN classifier head (mobilenet-ts-knn), not a graph: use it with classify (loadClassifier)`);
+  },
+};
+
 /** Formats tried in order after TFLite. */
-export const loaders: Loader[] = [tfjs, pytorch];
+export const loaders: Loader[] = [tfjs, pytorch, knnHead];
