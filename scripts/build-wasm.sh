@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly SIMD kernels (src/kernels/wasm/c/*.c) with clang-16 + lld-16 into two modules,
-# plain SIMD128 and relaxed SIMD, and writes them base64-encoded to src/kernels/wasm/binary.generated.ts.
+# Builds the WebAssembly SIMD kernels (src/kernels/wasm/c/*.c) with clang-16 + lld-16 into four modules,
+# plain SIMD128 and relaxed SIMD, each for private memory and for shared memory (threads: atomics, imported
+# shared memory, exported stack pointer so each worker gets its own stack), and writes them base64-encoded to
+# src/kernels/wasm/binary.generated.ts.
 # Deterministic: the same sources and compiler give the same bytes.
 # Usage: scripts/build-wasm.sh [--check]   (--check: rebuild into a temporary file and compare, exit 1 if stale)
 set -euo pipefail
@@ -28,8 +30,12 @@ build() { # name, extra flags...
   "$CLANG" "${CFLAGS[@]}" "$@" "${LDFLAGS[@]}" -o "$WORK/$name.wasm" "${srcs[@]}"
 }
 
+# Shared memory of at most 1 GiB (16384 pages).
+MT=(-matomics -Wl,--shared-memory -Wl,--max-memory=1073741824 -Wl,--export=__stack_pointer)
 build kernels_simd128
 build kernels_relaxed -mrelaxed-simd
+build kernels_simd128_mt "${MT[@]}"
+build kernels_relaxed_mt -mrelaxed-simd "${MT[@]}"
 
 target="$OUT_TS"
 [[ "${1:-}" == "--check" ]] && target="$WORK/binary.generated.check.ts"
@@ -44,11 +50,19 @@ target="$OUT_TS"
   echo "/** The kernels built with relaxed SIMD (FMA, relaxed dot products), base64. */"
   echo "export const KERNELS_RELAXED_BASE64 ="
   echo "  '$(base64 -w0 "$WORK/kernels_relaxed.wasm")';"
+  echo
+  echo "/** SIMD128 for a shared memory (threads), base64. */"
+  echo "export const KERNELS_SIMD128_MT_BASE64 ="
+  echo "  '$(base64 -w0 "$WORK/kernels_simd128_mt.wasm")';"
+  echo
+  echo "/** Relaxed SIMD for a shared memory (threads), base64. */"
+  echo "export const KERNELS_RELAXED_MT_BASE64 ="
+  echo "  '$(base64 -w0 "$WORK/kernels_relaxed_mt.wasm")';"
 } >"$target"
 
 if [[ "${1:-}" == "--check" ]]; then
   if cmp -s "$target" "$OUT_TS"; then echo "build-wasm: $OUT_TS is up to date"; else
     echo "build-wasm: $OUT_TS is stale, run npm run build:wasm" >&2; exit 1; fi
 else
-  echo "build-wasm: wrote $OUT_TS ($(stat -c %s "$WORK/kernels_simd128.wasm") + $(stat -c %s "$WORK/kernels_relaxed.wasm") bytes)"
+  echo "build-wasm: wrote $OUT_TS ($(stat -c %s "$WORK"/kernels_*.wasm | paste -sd+) bytes)"
 fi

@@ -22,9 +22,19 @@ import { reshape_f32_ref, reshape_i8_ref, reshape_u8_ref } from './reshape.js';
 import { softmax_f32_ref, softmax_i8_ref, softmax_u8_ref } from './softmax.js';
 import { squeeze_f32_ref, squeeze_i8_ref, squeeze_u8_ref } from './squeeze.js';
 import { sub_f32_ref, sub_i8_ref, sub_u8_ref } from './sub.js';
+import * as wasmConv from './wasm/conv_kernels.js';
+import * as wasmDw from './wasm/dwconv_kernels.js';
+import * as wasmEltwise from './wasm/eltwise_kernels.js';
 
-/** Every kernel the engine has. Fast variants are added here beside the reference ones. */
+/** Every kernel the engine has. Fast variants (variant 'wasm': WebAssembly SIMD) come first, then the references. */
 export const kernels: readonly Kernel<any>[] = [
+  wasmConv.conv1x1_u8_gemm4x8_simd128, wasmConv.conv1x1_i8_gemm4x8_simd128, wasmConv.conv1x1_f32_gemm4x8_simd128,
+  wasmConv.conv_u8_im2col_gemm4x8_simd128, wasmConv.conv_i8_im2col_gemm4x8_simd128, wasmConv.conv_f32_im2col_gemm4x8_simd128,
+  wasmConv.fc_u8_gemm4x8_simd128, wasmConv.fc_i8_gemm4x8_simd128, wasmConv.fc_f32_gemm4x8_simd128,
+  wasmDw.dwconv3x3_u8_simd128, wasmDw.dwconv3x3_i8_simd128, wasmDw.dwconv3x3_f32_simd128,
+  wasmDw.dwconv5x5_u8_simd128, wasmDw.dwconv5x5_i8_simd128, wasmDw.dwconv5x5_f32_simd128,
+  wasmEltwise.add_u8_simd128, wasmEltwise.add_i8_simd128,
+  wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
   conv2d_f32_ref, conv2d_u8_ref, conv2d_i8_ref,
   dwconv_f32_ref, dwconv_u8_ref, dwconv_i8_ref,
   fc_f32_ref, fc_u8_ref, fc_i8_ref,
@@ -53,14 +63,16 @@ export function kernelByName(name: string): Kernel<any> | undefined {
 }
 
 /**
- * Picks the kernel for a node: among those that support it, one of `variant` when given
- * ('ref' forces the reference kernels), otherwise a non-reference variant before the reference one.
+ * Picks the kernel for a node among those that support it: 'ref' forces the reference kernels; 'wasm' prefers the
+ * WebAssembly kernels (which need a WASM runtime at prepare, see KernelContext); another string prefers that variant;
+ * without one, a JavaScript non-reference variant before the reference one. The reference kernel is the fallback.
  */
 export function selectKernel(node: Node, g: Graph, variant?: string): Kernel<any> {
   const candidates = kernels.filter((k) => k.op === node.op && k.supports(node, g));
   const pick =
+    (variant === 'wasm' ? candidates.find((k) => k.wasm) : undefined) ??
     (variant !== undefined ? candidates.find((k) => k.variant === variant) : undefined) ??
-    candidates.find((k) => k.variant !== 'ref') ??
+    (variant === undefined ? candidates.find((k) => k.variant !== 'ref' && !k.wasm) : undefined) ??
     candidates.find((k) => k.variant === 'ref');
   if (!pick) {
     const dtypes = [...node.inputs, ...node.outputs].map((i) => (i < 0 ? '-' : (g.tensors[i]?.dtype ?? '?'))).join(',');

@@ -10,6 +10,8 @@
 export interface WasmKernelExports {
   /** Start of the free part of linear memory (after the stack and static data). */
   readonly __heap_base: WebAssembly.Global;
+  /** The shadow stack pointer (shared-memory builds only): each thread sets its own stack top. */
+  readonly __stack_pointer?: WebAssembly.Global;
 
   gemm_u8_4x8_packed_size(k: number, n: number): number;
   /** w: uint8 [n][k]; bias: int32 [n] or 0; mult, shift: int32 [n]. Rounds like TFLite's x86 CONV_2D/FC. */
@@ -33,6 +35,10 @@ export interface WasmKernelExports {
   /** scratch: c + 16 bytes (filled with the input zero point, the padding value). */
   dwconv3x3_u8_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
     padLeft: number, packed: number, y: number, scratch: number): void;
+  /** Every depthwise kernel also has `*_run_rows(x, h, w, oy0, oy1, ow, stride, padTop, padLeft, packed, y, scratch)`:
+   * output rows [oy0, oy1) only, for one thread's share (scratch per thread). */
+  dwconv3x3_u8_run_rows(x: number, h: number, w: number, oy0: number, oy1: number, ow: number, stride: number,
+    padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
   dwconv3x3_i8_packed_size(c: number): number;
   dwconv3x3_i8_pack(c: number, w: number, bias: number, xZp: number, wZp: number, mult: number, shift: number,
     outZp: number, outMin: number, outMax: number, packed: number): void;
@@ -65,6 +71,11 @@ export interface WasmKernelExports {
   conv_i8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
   conv_i8_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
     stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
+  /** Every im2col conv also has `*_run_rows(x, h, w, cin, kh, kw, oy0, oy1, ow, stride, padTop, padLeft, packed, y,
+   * scratch)`: output rows [oy0, oy1) only (scratch per thread). */
+  conv_u8_im2col_run_rows(x: number, h: number, w: number, cin: number, kh: number, kw: number, oy0: number,
+    oy1: number, ow: number, stride: number, padTop: number, padLeft: number, packed: number, y: number,
+    scratch: number): void;
   /** Scratch size in floats. */
   conv_f32_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
   conv_f32_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,

@@ -1,5 +1,7 @@
 import { UnsupportedError } from '../../errors.js';
-import { KERNELS_RELAXED_BASE64, KERNELS_SIMD128_BASE64 } from './binary.generated.js';
+import {
+  KERNELS_RELAXED_BASE64, KERNELS_RELAXED_MT_BASE64, KERNELS_SIMD128_BASE64, KERNELS_SIMD128_MT_BASE64,
+} from './binary.generated.js';
 import type { WasmKernelExports } from './exports.js';
 
 /** Which build of the kernels to use: relaxed SIMD (FMA) when the engine validates it, else plain SIMD128. */
@@ -8,6 +10,9 @@ export type WasmFlavor = 'simd128' | 'relaxed';
 /** The kernels instantiated on one linear memory. */
 export interface WasmKernels {
   flavor: WasmFlavor;
+  /** Built for a shared memory (threads): workers instantiate `module` on the same `memory`. */
+  shared: boolean;
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   exports: WasmKernelExports;
   /** First free byte of linear memory (16-byte aligned). */
@@ -20,6 +25,20 @@ export interface WasmKernelOptions {
   initialPages?: number;
   /** 'auto' (default) picks relaxed when supported. */
   flavor?: WasmFlavor | 'auto';
+  /** The build for a shared memory (threads); a given `memory` must then be shared. */
+  shared?: boolean;
+}
+
+/** Largest linear memory of the shared-memory builds, in 64 KiB pages (1 GiB, as linked). */
+export const SHARED_MAX_PAGES = 16384;
+
+/** Whether this engine can create a shared WebAssembly memory (Node; browsers when cross-origin isolated). */
+export function sharedMemorySupported(): boolean {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
 }
 
 // (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)
@@ -56,37 +75,56 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function pick(flavor: WasmFlavor | 'auto'): { flavor: WasmFlavor; bytes: Uint8Array<ArrayBuffer> } {
+function pick(flavor: WasmFlavor | 'auto', shared: boolean): { flavor: WasmFlavor; bytes: Uint8Array<ArrayBuffer> } {
   if (!simdSupported()) throw new UnsupportedError('this JavaScript engine has no WebAssembly SIMD128');
   const f: WasmFlavor = flavor === 'auto' ? (relaxedSimdSupported() ? 'relaxed' : 'simd128') : flavor;
   if (f === 'relaxed' && !relaxedSimdSupported()) {
     throw new UnsupportedError('this JavaScript engine has no WebAssembly relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)');
   }
-  return { flavor: f, bytes: decodeBase64(f === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64) };
+  if (shared && !sharedMemorySupported()) {
+    throw new UnsupportedError('this JavaScript engine has no shared WebAssembly memory (browsers: cross-origin isolation)');
+  }
+  const b64 = shared
+    ? f === 'relaxed' ? KERNELS_RELAXED_MT_BASE64 : KERNELS_SIMD128_MT_BASE64
+    : f === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64;
+  return { flavor: f, bytes: decodeBase64(b64) };
 }
 
-function finish(flavor: WasmFlavor, memory: WebAssembly.Memory, instance: WebAssembly.Instance): WasmKernels {
+function finish(flavor: WasmFlavor, shared: boolean, module: WebAssembly.Module, memory: WebAssembly.Memory,
+  instance: WebAssembly.Instance): WasmKernels {
   const exports = instance.exports as unknown as WasmKernelExports;
   const base = exports.__heap_base.value as number;
-  return { flavor, memory, exports, heapBase: (base + 15) & ~15 };
+  return { flavor, shared, module, memory, exports, heapBase: (base + 15) & ~15 };
 }
 
 function memoryOf(opts: WasmKernelOptions): WebAssembly.Memory {
-  return opts.memory ?? new WebAssembly.Memory({ initial: opts.initialPages ?? 32 });
+  if (opts.memory) return opts.memory;
+  const initial = opts.initialPages ?? 32;
+  return opts.shared
+    ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial });
+}
+
+/** Instantiates an already compiled kernel module on a memory (a worker joining a shared memory). */
+export function instantiateWasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, flavor: WasmFlavor,
+  shared: boolean): WasmKernels {
+  return finish(flavor, shared, module, memory, new WebAssembly.Instance(module, { env: { memory } }));
 }
 
 /** Compiles and instantiates the kernels (browsers: prefer this over the synchronous form). */
 export async function loadWasmKernels(opts: WasmKernelOptions = {}): Promise<WasmKernels> {
-  const { flavor, bytes } = pick(opts.flavor ?? 'auto');
+  const shared = opts.shared ?? false;
+  const { flavor, bytes } = pick(opts.flavor ?? 'auto', shared);
   const memory = memoryOf(opts);
-  const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), { env: { memory } });
-  return finish(flavor, memory, instance);
+  const module = await WebAssembly.compile(bytes);
+  return finish(flavor, shared, module, memory, await WebAssembly.instantiate(module, { env: { memory } }));
 }
 
 /** Synchronous form of {@link loadWasmKernels} (Node, workers). */
 export function loadWasmKernelsSync(opts: WasmKernelOptions = {}): WasmKernels {
-  const { flavor, bytes } = pick(opts.flavor ?? 'auto');
+  const shared = opts.shared ?? false;
+  const { flavor, bytes } = pick(opts.flavor ?? 'auto', shared);
   const memory = memoryOf(opts);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return finish(flavor, memory, instance);
+  const module = new WebAssembly.Module(bytes);
+  return finish(flavor, shared, module, memory, new WebAssembly.Instance(module, { env: { memory } }));
 }

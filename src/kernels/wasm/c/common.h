@@ -9,6 +9,7 @@
 
 #define EXPORT __attribute__((visibility("default")))
 #define INLINE static inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
 
 /* Per-channel requantization parameters of 4 lanes, 7 vectors (112 bytes), see requant_params4. */
 typedef struct {

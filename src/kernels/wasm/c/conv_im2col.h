@@ -10,13 +10,14 @@ EXPORT uint32_t FN(scratch_size)(uint32_t kh, uint32_t kw, uint32_t cin, uint32_
   return ow * kh * kw * cin + 16;
 }
 
-/** Runs on in[h][w][cin] into out[oh][ow][n] (n from the packed weights), padding with the input zero point. */
-EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t cin, uint32_t kh, uint32_t kw, uint32_t oh,
-                    uint32_t ow, uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
-                    XT *scratch) {
+/** Output rows [oy0, oy1) of in[h][w][cin] into out[oh][ow][n] (n from the packed weights), padding with the input
+ * zero point; scratch per caller. */
+EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t cin, uint32_t kh, uint32_t kw, uint32_t oy0,
+                         uint32_t oy1, uint32_t ow, uint32_t stride, uint32_t pad_top, uint32_t pad_left,
+                         const void *packed, XT *out, XT *scratch) {
   const uint32_t k = kh * kw * cin, n = ((const uint32_t *)packed)[1];
   const XT pad = PAD_VALUE(packed);
-  for (uint32_t oy = 0; oy < oh; oy++) {
+  for (uint32_t oy = oy0; oy < oy1; oy++) {
     XT *row = scratch;
     for (uint32_t ox = 0; ox < ow; ox++) {
       for (uint32_t ky = 0; ky < kh; ky++) {
@@ -34,4 +35,11 @@ EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t cin, uint32_t
     }
     GEMM_RUN(ow, scratch, k, packed, out + oy * ow * n, n);
   }
+}
+
+/** Runs on in[h][w][cin] into out[oh][ow][n] (n from the packed weights), padding with the input zero point. */
+EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t cin, uint32_t kh, uint32_t kw, uint32_t oh,
+                    uint32_t ow, uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
+                    XT *scratch) {
+  FN(run_rows)(in, h, w, cin, kh, kw, 0, oh, ow, stride, pad_top, pad_left, packed, out, scratch);
 }

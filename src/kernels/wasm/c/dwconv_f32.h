@@ -21,16 +21,18 @@ EXPORT void FN(pack)(uint32_t c, const float *w, const float *bias, float out_mi
   }
 }
 
-/** Runs on in[h][w][c] (16 readable bytes past the end) into out[oh][ow][c]; scratch: c + 4 floats, zeroed here. */
-EXPORT void FN(run)(const float *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
-                    uint32_t pad_top, uint32_t pad_left, const void *packed, float *out, float *scratch) {
+/** Output rows [oy0, oy1) of in[h][w][c] (16 readable bytes past the end) into out[oh][ow][c]; scratch: c + 4
+ * floats, zeroed here (per caller). */
+EXPORT NOINLINE void FN(run_rows)(const float *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow,
+                         uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, float *out,
+                         float *scratch) {
   const fhdr *hd = (const fhdr *)packed;
   const uint32_t c = hd->n;
   const v128_t vmin = wasm_f32x4_splat(hd->out_min), vmax = wasm_f32x4_splat(hd->out_max);
   for (uint32_t i = 0; i < c + 4; i++) scratch[i] = 0.0f;
   const float *ptr[TAPS];
   const float *groups = (const float *)((const uint8_t *)packed + sizeof(fhdr));
-  for (uint32_t oy = 0; oy < oh; oy++) {
+  for (uint32_t oy = oy0; oy < oy1; oy++) {
     for (uint32_t ox = 0; ox < ow; ox++) {
       for (uint32_t ky = 0; ky < KH; ky++) {
         const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
@@ -62,4 +64,10 @@ EXPORT void FN(run)(const float *in, uint32_t h, uint32_t w, uint32_t oh, uint32
       }
     }
   }
+}
+
+/** Runs on in[h][w][c] (16 readable bytes past the end) into out[oh][ow][c]; scratch: c + 4 floats, zeroed here. */
+EXPORT void FN(run)(const float *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
+                    uint32_t pad_top, uint32_t pad_left, const void *packed, float *out, float *scratch) {
+  FN(run_rows)(in, h, w, 0, oh, ow, stride, pad_top, pad_left, packed, out, scratch);
 }

@@ -45,7 +45,7 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
   }
 }
 
-INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
+INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow, uint32_t stride,
                      uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch, const int uniform) {
   const qhdr *hd = (const qhdr *)packed;
   const v128_t vm = wasm_i32x4_splat(hd->mult);
@@ -56,7 +56,7 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t
   const XT *ptr[TAPS + 1];
   ptr[taps] = scratch;
   const uint8_t *groups = (const uint8_t *)packed + sizeof(qhdr);
-  for (uint32_t oy = 0; oy < oh; oy++) {
+  for (uint32_t oy = oy0; oy < oy1; oy++) {
     for (uint32_t ox = 0; ox < ow; ox++) {
       for (uint32_t ky = 0; ky < kh; ky++) {
         const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
@@ -95,12 +95,19 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t
   }
 }
 
+/** As run, output rows [oy0, oy1) only (one thread's share); scratch is per caller. */
+EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow,
+                         uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
+                         XT *scratch) {
+  if (((const qhdr *)packed)->uniform) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 1);
+  else run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 0);
+}
+
 /**
  * Runs the layer on one NHWC image in[h][w][c] (16 readable bytes past the end) into out[oh][ow][c].
  * pad_top/pad_left: SAME padding offsets. scratch: c + 16 bytes the kernel fills with the input zero point.
  */
 EXPORT void FN(run)(const XT *in, uint32_t h, uint32_t w, uint32_t oh, uint32_t ow, uint32_t stride,
                     uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch) {
-  if (((const qhdr *)packed)->uniform) run_impl(in, h, w, oh, ow, stride, pad_top, pad_left, packed, out, scratch, 1);
-  else run_impl(in, h, w, oh, ow, stride, pad_top, pad_left, packed, out, scratch, 0);
+  FN(run_rows)(in, h, w, 0, oh, ow, stride, pad_top, pad_left, packed, out, scratch);
 }

@@ -1,0 +1,96 @@
+// Quantized ADD of same-shape tensors (elements split across threads) and global average pooling on the WASM kernels.
+import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
+import { numElements, shapeToString } from '../../graph/index.js';
+import { prepareAddQuant } from '../add_sub_quant.js';
+import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from '../average_pool2d.js';
+import { dtypesAre, inputTensor, outputTensor } from '../common.js';
+import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
+import { share } from './context.js';
+import { addr, computed, fns, needWasm, tasks, type ExportFns, type Tasks } from './kernel_common.js';
+
+interface AddP {
+  t: Tasks;
+  n: number;
+  params: number;
+}
+
+function add(dt: 'u8' | 'i8'): Kernel<AddP> {
+  const t = dt === 'u8' ? 'uint8' : 'int8';
+  return defineKernel({
+    name: `add_${dt}_simd128`,
+    op: 'ADD',
+    dtype: dt,
+    variant: 'simd128',
+    wasm: true,
+    supports(node: Node, g: Graph): boolean {
+      if (node.op !== 'ADD' || !dtypesAre(g, [...node.inputs, ...node.outputs], t)) return false;
+      if (!computed(g, [...node.inputs, ...node.outputs])) return false;
+      const y = shapeToString(outputTensor(g, node).shape);
+      return shapeToString(inputTensor(g, node, 0).shape) === y && shapeToString(inputTensor(g, node, 1).shape) === y;
+    },
+    prepare(node: Node, g: Graph, ctx?: KernelContext): AddP {
+      const w = needWasm(ctx, node);
+      const q = prepareAddQuant(node, g);
+      const params = w.heap.put(Int32Array.from([q.in1Offset, q.in2Offset, q.leftShift, q.in1Mult, q.in1Shift, q.in2Mult,
+        q.in2Shift, q.outMult, q.outShift, q.outOffset, q.lo, q.hi]));
+      const n = numElements(outputTensor(g, node).shape);
+      return { t: tasks(w, `add_${dt}_run`, Math.ceil(n / 4096)), n, params };
+    },
+    run(p: AddP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+      const a0 = addr(inputs[0]!), b0 = addr(inputs[1]!), y0 = addr(outputs[0]!);
+      const { runner, fn, n } = p.t;
+      for (let t = 0; t < n; t++) {
+        const [i0, i1] = share(p.n, n, t, 16);
+        const a = runner.args(t);
+        a[0] = i1 - i0; a[1] = a0 + i0; a[2] = b0 + i0; a[3] = p.params; a[4] = y0 + i0;
+      }
+      runner.run(fn, n);
+    },
+  });
+}
+
+interface PoolP {
+  e: ExportFns;
+  pixels: number;
+  channels: number;
+  lo: number;
+  hi: number;
+  acc: number;
+}
+
+function gavgpool(dt: KernelDType): Kernel<PoolP> {
+  const t = dt === 'f32' ? 'float32' : dt === 'u8' ? 'uint8' : 'int8';
+  const ref = dt === 'f32' ? avgpool_f32_ref : dt === 'u8' ? avgpool_u8_ref : avgpool_i8_ref;
+  const fn = `gavgpool_${dt}_run`;
+  return defineKernel({
+    name: `gavgpool_${dt}_simd128`,
+    op: 'AVERAGE_POOL_2D',
+    dtype: dt,
+    variant: 'simd128',
+    wasm: true,
+    supports(node: Node, g: Graph): boolean {
+      if (node.op !== 'AVERAGE_POOL_2D' || !dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], t)) return false;
+      if (!computed(g, [node.inputs[0]!, node.outputs[0]!])) return false;
+      const a = (node as NodeOf<'AVERAGE_POOL_2D'>).attrs;
+      const xs = inputTensor(g, node, 0).shape;
+      const ys = outputTensor(g, node).shape;
+      return xs[0] === 1 && a.filterH === xs[1] && a.filterW === xs[2] && ys[1] === 1 && ys[2] === 1;
+    },
+    prepare(node: Node, g: Graph, ctx?: KernelContext): PoolP {
+      const w = needWasm(ctx, node);
+      const { lo, hi } = ref.prepare(node, g);
+      const xs = inputTensor(g, node, 0).shape;
+      const channels = xs[3]!;
+      return { e: fns(w), pixels: xs[1]! * xs[2]!, channels, lo, hi, acc: dt === 'f32' ? 0 : w.heap.alloc((channels + 8) * 4) };
+    },
+    run(p: PoolP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+      p.e[fn]!(p.pixels, p.channels, addr(inputs[0]!), p.lo, p.hi, addr(outputs[0]!), p.acc);
+    },
+  });
+}
+
+export const add_u8_simd128 = add('u8');
+export const add_i8_simd128 = add('i8');
+export const gavgpool_u8_simd128 = gavgpool('u8');
+export const gavgpool_i8_simd128 = gavgpool('i8');
+export const gavgpool_f32_simd128 = gavgpool('f32');

@@ -1,0 +1,36 @@
+import { UnsupportedError } from '../errors.js';
+import { SerialRunner, WasmHeap, type WasmContext } from '../kernels/wasm/context.js';
+import { loadWasmKernelsSync, sharedMemorySupported, simdSupported } from '../kernels/wasm/module.js';
+import { ThreadPool } from './thread_pool.js';
+
+/** The WASM kernels of one session with their heap and task runner; `dispose` stops its worker threads. */
+export interface WasmRuntime extends WasmContext {
+  dispose(): void;
+}
+
+/** Whether WASM kernels can run here (WebAssembly SIMD128). */
+export function wasmAvailable(): boolean {
+  try {
+    return simdSupported();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads the kernels on a fresh memory: private for one thread, shared with `threads - 1` workers otherwise
+ * (Node worker_threads).
+ */
+export function createWasmRuntime(threads: number): WasmRuntime {
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new UnsupportedError(`threads must be an integer from 1 to 64, got ${threads}`);
+  }
+  if (threads > 1 && !sharedMemorySupported()) {
+    throw new UnsupportedError(`threads: ${threads} needs a shared WebAssembly memory, which this engine does not offer`);
+  }
+  const kernels = loadWasmKernelsSync({ shared: threads > 1, initialPages: 64 });
+  const heap = new WasmHeap(kernels);
+  if (threads === 1) return { kernels, heap, runner: new SerialRunner(kernels), dispose: () => {} };
+  const pool = new ThreadPool(kernels, heap, threads);
+  return { kernels, heap, runner: pool, dispose: () => pool.dispose() };
+}
