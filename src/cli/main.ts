@@ -8,6 +8,7 @@ import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
+import { registerServeWeb } from './commands/serve_web.js';
 import { registerTrain } from './commands/train.js';
 
 const program = new Command('mobilenet')
@@ -23,6 +24,7 @@ registerInfo(program);
 registerEmbed(program);
 registerBench(program);
 registerTrain(program);
+registerServeWeb(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Graph } from '../graph/index.js';
 import { numElements } from '../graph/index.js';
 import { ModelFormatError } from '../errors.js';
-import { isTflite, readTflite } from '../formats/tflite/index.js';
 import type { SessionOptions } from '../runtime/index.js';
 import { resolveModel } from '../models/zoo.js';
 import { Model } from './model.js';
+import { graphFromBytes } from './graph_bytes.js';
 import { findLabelsFile, fitLabels, readLabelsFile } from './labels_lookup.js';
 
 /** Options of {@link loadModel}. */
@@ -31,8 +31,13 @@ export async function loadGraph(pathOrBytes: string | Uint8Array, options: LoadO
     bytes = pathOrBytes;
   }
   const source = path ?? `<${bytes.length} bytes>`;
-  if (bytes.length === 0) throw new ModelFormatError(`model '${source}' is empty (0 bytes)`);
-  const graph = await graphFromBytes(bytes, source, path, options);
+  const graph = await graphFromBytes(bytes, source, {
+    expected: 'a .tflite flatbuffer, a TF.js model.json, a PyTorch checkpoint or a kNN head JSON',
+    async read(b) {
+      const { loaders } = await import('./loaders.js');
+      return loaders.find((l) => l.detect(b))?.load(b, source, path, options);
+    },
+  });
   attachLabels(graph, path, options.labels);
   return { graph, source, path };
 }
@@ -41,17 +46,6 @@ export async function loadGraph(pathOrBytes: string | Uint8Array, options: LoadO
 export async function loadModel(pathOrBytes: string | Uint8Array, options: LoadOptions = {}): Promise<Model> {
   const { graph, source } = await loadGraph(pathOrBytes, options);
   return new Model({ graph, source, session: options.session });
-}
-
-async function graphFromBytes(bytes: Uint8Array, source: string, path: string | undefined, options: LoadOptions): Promise<Graph> {
-  if (isTflite(bytes)) return readTflite(bytes, { source });
-  const { loaders } = await import('./loaders.js');
-  for (const l of loaders) {
-    if (l.detect(bytes)) return l.load(bytes, source, path, options);
-  }
-  throw new ModelFormatError(
-    `model '${source}': unrecognised format (expected a .tflite flatbuffer, a TF.js model.json, a PyTorch checkpoint or a kNN head JSON)`,
-  );
 }
 
 function attachLabels(graph: Graph, path: string | undefined, labelsPath: string | undefined): void {

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { tmpDir } from '../helpers/data.js';
+import { buildWeb } from './build.js';
+
+const MAX_BYTES = 500 * 1024;
+
+test('browser bundle: ESM, minified, at most 500 KB, no Node imports, WASM kernels embedded', () => {
+  const out = join(tmpDir, 'web', 'bundle-check');
+  buildWeb(out);
+  const js = readFileSync(join(out, 'mobilenet.js'), 'utf8');
+  const gzip = gzipSync(js, { level: 9 }).length;
+  console.log(`# mobilenet.js ${js.length} bytes, ${gzip} bytes gzip`);
+  assert.ok(js.length <= MAX_BYTES, `bundle is ${js.length} bytes, over ${MAX_BYTES}`);
+  assert.ok(js.split('\n').length < 20, 'minified');
+  assert.doesNotMatch(js, /\bfrom\s*["']node:|\bimport\s*\(?\s*["']node:/, 'imports a node: module');
+  assert.doesNotMatch(js, /\brequire\s*\(/, 'calls require(');
+  assert.doesNotMatch(js, /\bfrom\s*["']|\bimport\s*["']/, 'imports anything at all (it must stand alone)');
+  assert.doesNotMatch(js, /sharp/, 'carries the Node image decoder');
+  assert.match(js, /export\s*\{[^}]*\bloadModel\b/, 'exports loadModel');
+  // "\0asm" in base64: the WebAssembly kernels travel inside the bundle.
+  assert.match(js, /["']AGFzbQEAAAA/, 'embeds a WebAssembly module');
+  const app = readFileSync(join(out, 'app.js'), 'utf8');
+  assert.match(app, /from\s*["']\.\/mobilenet\.js["']/, 'the page script imports the bundle beside it');
+  assert.ok(app.length < 20_000, `page script is ${app.length} bytes`);
+});
