@@ -10,6 +10,7 @@ import { dequantize_i8_ref, dequantize_u8_ref } from './dequantize.js';
 import { fc_f32_ref, fc_i8_ref, fc_u8_ref } from './fully_connected.js';
 import { hardswish_f32_ref, hardswish_i8_ref, hardswish_u8_ref } from './hard_swish.js';
 import type { Kernel } from './kernel.js';
+import { lutKernels } from './lut.js';
 import { logistic_f32_ref, logistic_i8_ref, logistic_u8_ref } from './logistic.js';
 import { maxpool_f32_ref, maxpool_i8_ref, maxpool_u8_ref } from './max_pool2d.js';
 import { mean_f32_ref, mean_i8_ref, mean_u8_ref } from './mean.js';
@@ -33,8 +34,9 @@ export const kernels: readonly Kernel<any>[] = [
   wasmConv.fc_u8_gemm4x8_simd128, wasmConv.fc_i8_gemm4x8_simd128, wasmConv.fc_f32_gemm4x8_simd128,
   wasmDw.dwconv3x3_u8_simd128, wasmDw.dwconv3x3_i8_simd128, wasmDw.dwconv3x3_f32_simd128,
   wasmDw.dwconv5x5_u8_simd128, wasmDw.dwconv5x5_i8_simd128, wasmDw.dwconv5x5_f32_simd128,
-  wasmEltwise.add_u8_simd128, wasmEltwise.add_i8_simd128,
+  wasmEltwise.add_u8_simd128, wasmEltwise.add_i8_simd128, wasmEltwise.mul_u8_simd128, wasmEltwise.mul_i8_simd128,
   wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
+  ...lutKernels((node, g) => selectKernel(node, g, 'ref')),
   conv2d_f32_ref, conv2d_u8_ref, conv2d_i8_ref,
   dwconv_f32_ref, dwconv_u8_ref, dwconv_i8_ref,
   fc_f32_ref, fc_u8_ref, fc_i8_ref,
@@ -64,15 +66,16 @@ export function kernelByName(name: string): Kernel<any> | undefined {
 
 /**
  * Picks the kernel for a node among those that support it: 'ref' forces the reference kernels; 'wasm' prefers the
- * WebAssembly kernels (which need a WASM runtime at prepare, see KernelContext); another string prefers that variant;
- * without one, a JavaScript non-reference variant before the reference one. The reference kernel is the fallback.
+ * WebAssembly kernels (which need a WASM runtime at prepare, see KernelContext), then JavaScript fast variants
+ * (tables); another string prefers that variant; without one, a JavaScript non-reference variant before the reference
+ * one. The reference kernel is the fallback.
  */
 export function selectKernel(node: Node, g: Graph, variant?: string): Kernel<any> {
   const candidates = kernels.filter((k) => k.op === node.op && k.supports(node, g));
   const pick =
     (variant === 'wasm' ? candidates.find((k) => k.wasm) : undefined) ??
     (variant !== undefined ? candidates.find((k) => k.variant === variant) : undefined) ??
-    (variant === undefined ? candidates.find((k) => k.variant !== 'ref' && !k.wasm) : undefined) ??
+    (variant === undefined || variant === 'wasm' ? candidates.find((k) => k.variant !== 'ref' && !k.wasm) : undefined) ??
     candidates.find((k) => k.variant === 'ref');
   if (!pick) {
     const dtypes = [...node.inputs, ...node.outputs].map((i) => (i < 0 ? '-' : (g.tensors[i]?.dtype ?? '?'))).join(',');

@@ -1,9 +1,11 @@
-// Quantized ADD of same-shape tensors (elements split across threads) and global average pooling on the WASM kernels.
+// Quantized ADD of same-shape tensors, quantized MUL (same shapes or a per-channel gate), elements or pixels split
+// across threads, and global average pooling on the WASM kernels.
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
 import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from '../average_pool2d.js';
 import { dtypesAre, inputTensor, outputTensor } from '../common.js';
+import { mul_i8_ref, mul_u8_ref } from '../mul.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
 import { share } from './context.js';
 import { addr, computed, fns, needWasm, tasks, type ExportFns, type Tasks } from './kernel_common.js';
@@ -43,6 +45,64 @@ function add(dt: 'u8' | 'i8'): Kernel<AddP> {
         const [i0, i1] = share(p.n, n, t, 16);
         const a = runner.args(t);
         a[0] = i1 - i0; a[1] = a0 + i0; a[2] = b0 + i0; a[3] = p.params; a[4] = y0 + i0;
+      }
+      runner.run(fn, n);
+    },
+  });
+}
+
+interface MulP {
+  t: Tasks;
+  /** Rows of `c` elements of the full operand; the other operand is one row (or all rows when same shape). */
+  pixels: number;
+  c: number;
+  /** Input index of the full operand. */
+  full: number;
+  params: number;
+}
+
+function mul(dt: 'u8' | 'i8'): Kernel<MulP> {
+  const t = dt === 'u8' ? 'uint8' : 'int8';
+  const ref = dt === 'u8' ? mul_u8_ref : mul_i8_ref;
+  /** Index of the full-size input, or -1 when neither shape fits (same shapes, or [1,..,1,c] against [..,c]). */
+  const fullInput = (node: Node, g: Graph): number => {
+    const y = outputTensor(g, node).shape;
+    const a = inputTensor(g, node, 0).shape, b = inputTensor(g, node, 1).shape;
+    const ys = shapeToString(y);
+    const gate = (s: readonly number[]): boolean =>
+      s.length === y.length && s[s.length - 1] === y[y.length - 1] && s.slice(0, -1).every((d) => d === 1);
+    if (shapeToString(a) === ys && (shapeToString(b) === ys || gate(b))) return 0;
+    if (shapeToString(b) === ys && gate(a)) return 1;
+    return -1;
+  };
+  return defineKernel({
+    name: `mul_${dt}_simd128`,
+    op: 'MUL',
+    dtype: dt,
+    variant: 'simd128',
+    wasm: true,
+    supports: (node: Node, g: Graph) => node.op === 'MUL' && dtypesAre(g, [...node.inputs, ...node.outputs], t) &&
+      computed(g, [...node.inputs, ...node.outputs]) && fullInput(node, g) >= 0,
+    prepare(node: Node, g: Graph, ctx?: KernelContext): MulP {
+      const w = needWasm(ctx, node);
+      const q = ref.prepare(node, g);
+      const full = fullInput(node, g);
+      const y = outputTensor(g, node).shape;
+      const n = numElements(y);
+      const same = numElements(inputTensor(g, node, 1 - full).shape) === n;
+      const c = same ? n : y[y.length - 1]!;
+      const off = full === 0 ? [q.in1Offset, q.in2Offset] : [q.in2Offset, q.in1Offset];
+      const params = w.heap.put(Int32Array.from([off[0]!, off[1]!, q.outOffset, q.mult, Math.max(q.shift, 0),
+        Math.max(-q.shift, 0), q.lo, q.hi]));
+      return { t: tasks(w, `mul_${dt}_run`, same ? 1 : Math.ceil(n / 4096)), pixels: n / c, c, full, params };
+    },
+    run(p: MulP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+      const a0 = addr(inputs[p.full]!), b0 = addr(inputs[1 - p.full]!), y0 = addr(outputs[0]!);
+      const { runner, fn, n } = p.t;
+      for (let t = 0; t < n; t++) {
+        const [r0, r1] = share(p.pixels, n, t);
+        const a = runner.args(t);
+        a[0] = r1 - r0; a[1] = p.c; a[2] = a0 + r0 * p.c; a[3] = b0; a[4] = p.params; a[5] = y0 + r0 * p.c;
       }
       runner.run(fn, n);
     },
@@ -91,6 +151,8 @@ function gavgpool(dt: KernelDType): Kernel<PoolP> {
 
 export const add_u8_simd128 = add('u8');
 export const add_i8_simd128 = add('i8');
+export const mul_u8_simd128 = mul('u8');
+export const mul_i8_simd128 = mul('i8');
 export const gavgpool_u8_simd128 = gavgpool('u8');
 export const gavgpool_i8_simd128 = gavgpool('i8');
 export const gavgpool_f32_simd128 = gavgpool('f32');

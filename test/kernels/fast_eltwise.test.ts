@@ -1,0 +1,66 @@
+// Table kernels (8-bit hard-swish, logistic, relu, relu6, ADD/SUB/MUL with a scalar constant) and the WASM MUL
+// (same shapes, per-channel gate) against the reference kernels through one-node sessions, uint8 and int8.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DType, Graph, Node, Tensor } from '../../src/graph/index.js';
+import { Session } from '../../src/runtime/index.js';
+import { firstDiff, randInt, randomArray, rng, tensor } from './wasm_helpers.js';
+
+function q(r: () => number, dtype: DType): [number[], number[]] {
+  const [lo, hi] = dtype === 'uint8' ? [0, 255] : [-128, 127];
+  return [[0.01 + r() * 0.1], [randInt(r, lo + 20, hi - 20)]];
+}
+
+function check(g: Graph, want: string, seed: number): void {
+  const r = rng(seed);
+  const fast = new Session(g);
+  const ref = new Session(g, { variant: 'ref' });
+  assert.equal(fast.kernelNames[0], want);
+  const inputs = g.inputs.map((i) => randomArray(r, g.tensors[i]!.dtype, g.tensors[i]!.shape.reduce((a, b) => a * b, 1)));
+  const [a] = fast.run(inputs);
+  const [b] = ref.run(inputs);
+  assert.equal(firstDiff(a as Uint8Array, b as Uint8Array), null, `${want} seed ${seed}`);
+  fast.dispose();
+}
+
+test('table kernels equal the reference on every op and both 8-bit dtypes', () => {
+  let seed = 1;
+  for (const dtype of ['uint8', 'int8'] as DType[]) {
+    const dt = dtype === 'uint8' ? 'u8' : 'i8';
+    for (const op of ['HARD_SWISH', 'LOGISTIC', 'RELU', 'RELU6'] as const) {
+      const r = rng(seed);
+      const yq: [number[], number[]] = op === 'LOGISTIC' ? [[1 / 256], [dtype === 'uint8' ? 0 : -128]] : q(r, dtype);
+      const tensors: Tensor[] = [tensor('x', dtype, [1, 5, 7, 3], ...q(r, dtype)), tensor('y', dtype, [1, 5, 7, 3], ...yq)];
+      const node = { op, attrs: {}, inputs: [0], outputs: [1] } as Node;
+      const short = op === 'HARD_SWISH' ? 'hardswish' : op.toLowerCase();
+      check({ tensors, nodes: [node], inputs: [0], outputs: [1], meta: { format: 'test' } }, `${short}_${dt}_lut`, seed++);
+    }
+    for (const op of ['ADD', 'SUB', 'MUL'] as const) {
+      for (const constFirst of [false, true]) {
+        const r = rng(seed);
+        const c = tensor('c', dtype, [1], ...q(r, dtype), 0, randomArray(r, dtype, 1));
+        const x = tensor('x', dtype, [2, 9, 4], ...q(r, dtype));
+        const tensors: Tensor[] = [x, c, tensor('y', dtype, [2, 9, 4], ...q(r, dtype))];
+        const node = { op, attrs: { activation: 'none' }, inputs: constFirst ? [1, 0] : [0, 1], outputs: [2] } as Node;
+        check({ tensors, nodes: [node], inputs: [0], outputs: [2], meta: { format: 'test' } }, `${op.toLowerCase()}_${dt}_lut`, seed++);
+      }
+    }
+  }
+});
+
+test('WASM MUL: same shapes and a per-channel gate on either side, with activations', () => {
+  let seed = 100;
+  for (const dtype of ['uint8', 'int8'] as DType[]) {
+    const dt = dtype === 'uint8' ? 'u8' : 'i8';
+    for (const [a, b] of [[[1, 6, 5, 19], [1, 6, 5, 19]], [[1, 6, 5, 19], [1, 1, 1, 19]], [[1, 1, 1, 40], [1, 3, 3, 40]],
+      [[1, 2, 2, 8], [1, 1, 1, 8]]] as [number[], number[]][]) {
+      const r = rng(seed);
+      const y = a.length === b.length && a[1]! >= b[1]! ? a : b;
+      const tensors: Tensor[] = [tensor('a', dtype, a, ...q(r, dtype)), tensor('b', dtype, b, ...q(r, dtype)),
+        tensor('y', dtype, y, [0.001 + r() * 0.01], [randInt(r, -100, 100) + (dtype === 'uint8' ? 128 : 0)])];
+      const activation = (['none', 'relu', 'relu6'] as const)[seed % 3]!;
+      const node: Node = { op: 'MUL', attrs: { activation }, inputs: [0, 1], outputs: [2] };
+      check({ tensors, nodes: [node], inputs: [0, 1], outputs: [2], meta: { format: 'test' } }, `mul_${dt}_simd128`, seed++);
+    }
+  }
+});
