@@ -97,13 +97,15 @@ INLINE void store_bytes(void *dst, v128_t v, uint32_t n) {
   if (n & 1) { wasm_v128_store8_lane(d, v, 0); }
 }
 
-/* Packed-weight header shared by the quantized kernels (48 bytes). uniform: one multiplier and shift for all
+/* Packed-weight header shared by the quantized kernels (64 bytes). uniform: one multiplier and shift for all
  * channels (per-tensor), run with a cheaper requantization. */
 typedef struct {
   uint32_t k, n, kp, taps;
   int32_t out_zp, out_min, out_max, x_zp;
   uint32_t uniform;
   int32_t left, right, mult;
+  int64_t rnd; /* 2^30 + 2^(30+right): both roundings of the GEMM requantization in one 64-bit add */
+  int32_t right1, pad; /* right - 1 */
 } qhdr;
 
 /* Records in the header whether all n (multiplier, shift) pairs are equal. */
@@ -114,6 +116,18 @@ INLINE void qhdr_set_uniform(qhdr *h, const int32_t *mult, const int32_t *shift,
   h->left = shift[0] > 0 ? shift[0] : 0;
   h->right = shift[0] > 0 ? 0 : -shift[0];
   h->mult = mult[0];
+  h->rnd = h->right > 0 ? ((int64_t)1 << 30) + ((int64_t)1 << (30 + h->right)) : 0;
+  h->right1 = h->right > 0 ? h->right - 1 : 0;
+  h->pad = 0;
+}
+
+/* requant4_apply_gemm with one multiplier and a right shift e >= 1 for all lanes: (srdhm(x, m) + 2^(e-1)) >> e equals
+ * floor((x*m + 2^30 + 2^(30+e)) / 2^(31+e)), i.e. the high words of the 64-bit sums shifted right by e - 1.
+ * (The int32 sum srdhm + 2^(e-1) would wrap only for |x*m| near 2^62, beyond any convolution accumulator.) */
+INLINE v128_t requant4_gemm_fused(v128_t x, v128_t mult, v128_t rnd, int right1) {
+  v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, mult), rnd);
+  v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, mult), rnd);
+  return wasm_i32x4_shr(wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7), right1);
 }
 
 /* requant4_apply_gemm with one multiplier and shift for all lanes. */

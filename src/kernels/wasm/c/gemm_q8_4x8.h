@@ -74,7 +74,11 @@ INLINE v128_t bcast(v128_t x, int p) {
 
 INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhdr *h, const int uniform, v128_t vm,
                       v128_t zp, v128_t vmin, v128_t vmax, uint32_t nr) {
-  if (uniform) {
+  if (uniform == 2) {
+    const v128_t rnd = wasm_v128_load64_splat(&h->rnd);
+    lo = requant4_gemm_fused(lo, vm, rnd, h->right1);
+    hi = requant4_gemm_fused(hi, vm, rnd, h->right1);
+  } else if (uniform) {
     lo = requant4_gemm_uniform(lo, vm, h->left, h->right);
     hi = requant4_gemm_uniform(hi, vm, h->left, h->right);
   } else {
@@ -123,6 +127,9 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
 
 /** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride. */
 EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride) {
-  if (((const qhdr *)packed)->uniform) run_impl(m, x, x_stride, packed, c, c_stride, 1);
+  const qhdr *h = (const qhdr *)packed;
+  /* 2: per-tensor multiplier < 1 (no left shift, a right shift), the common case, with the fused rounding. */
+  if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, 2);
+  else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, 1);
   else run_impl(m, x, x_stride, packed, c, c_stride, 0);
 }
