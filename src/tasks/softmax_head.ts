@@ -5,15 +5,17 @@ export type { LinearHead };
 
 /** Options of {@link trainSoftmax}. */
 export interface SoftmaxOptions {
-  /** Most passes over the training vectors (default 300). */
+  /** Most passes over the training vectors (default 500). */
   epochs?: number;
-  /** Mini-batch size (default 32). */
+  /** 'sgd' (default): plain gradient descent; 'adam': Adam. */
+  optimizer?: 'sgd' | 'adam';
+  /** Mini-batch size (default: the whole training set for sgd, 32 for adam). */
   batchSize?: number;
-  /** Adam step size (default 0.003). */
+  /** Step size (default 0.1 for sgd, 0.003 for adam). */
   learningRate?: number;
   /** L2 penalty on the weights, `l2/2·‖W‖²` (default 1e-3). */
   l2?: number;
-  /** Stop after this many epochs without a lower validation loss (default 30). */
+  /** Stop after this many epochs without a lower validation loss (default 50). */
   patience?: number;
   /** Seed of the mini-batch shuffling (default 0). */
   seed?: number;
@@ -90,15 +92,16 @@ function softmax64(logits: Float64Array): Float64Array {
 }
 
 /**
- * Softmax regression on standardised feature vectors: mini-batch Adam with an L2 penalty, seeded shuffling,
- * and early stopping on the validation set (the weights of the epoch with the lowest validation loss are kept).
+ * Softmax regression on standardised feature vectors: gradient descent (full batch by default, or seeded
+ * mini-batches; plain or Adam) with an L2 penalty, and early stopping on the validation set (the weights of the epoch with the lowest validation loss are kept).
  */
 export function trainSoftmax(train: VectorSet, labels: string[], val: VectorSet | undefined, o: SoftmaxOptions = {}): SoftmaxResult {
-  const epochs = o.epochs ?? 300;
-  const batch = o.batchSize ?? 32;
-  const lr = o.learningRate ?? 0.003;
+  const epochs = o.epochs ?? 500;
+  const adam = o.optimizer === 'adam';
+  const batch = o.batchSize ?? (adam ? 32 : train.x.length);
+  const lr = o.learningRate ?? (adam ? 0.003 : 0.1);
   const l2 = o.l2 ?? 1e-3;
-  const patience = o.patience ?? 30;
+  const patience = o.patience ?? 50;
   const rnd = mulberry32(o.seed ?? 0);
   const { mean, std } = standardization(train.x);
   const d = mean.length;
@@ -162,6 +165,10 @@ export function trainSoftmax(train: VectorSet, labels: string[], val: VectorSet 
       }
       for (let q = 0; q < c * d; q++) g[q]! += l2 * p[q]!;
       step++;
+      if (!adam) {
+        for (let q = 0; q < nP; q++) p[q]! -= lr * g[q]!;
+        continue;
+      }
       const b1 = 0.9;
       const b2 = 0.999;
       const c1 = 1 - b1 ** step;

@@ -17,14 +17,20 @@ export interface TrainOptions {
   head?: 'softmax' | 'knn';
   /** Fraction of each class held out for validation (default 0.2 for softmax, 0 for kNN). */
   valSplit?: number;
-  /** Most epochs of softmax training (default 300, early stopping on the validation loss). */
+  /** Most epochs of softmax training (default 500, early stopping on the validation loss). */
   epochs?: number;
-  /** Softmax: Adam step size, L2 penalty, mini-batch size, early-stopping patience. */
+  /**
+   * Softmax: after early stopping picked the epoch count, train again on all images (training and validation)
+   * for that many epochs (default true).
+   */
+  refit?: boolean;
+  /** Softmax: optimizer, step size, L2 penalty, mini-batch size, early-stopping patience (see {@link trainSoftmax}). */
+  optimizer?: 'sgd' | 'adam';
   learningRate?: number;
   l2?: number;
   batchSize?: number;
   patience?: number;
-  /** kNN: neighbours (default 5) and vote weighting (default 'distance'). */
+  /** kNN: neighbours (default 10) and vote weighting (default 'distance'). */
   k?: number;
   weighting?: 'distance' | 'uniform';
   /** Augmented copies (random crop + mirror) of each training image (default 0). */
@@ -115,18 +121,27 @@ export async function trainClassifier(model: Model, data: string | Example[], op
     const validation = val.x.length ? { images: val.x.length, accuracy: accuracy(val, (v) => knn.predictVector(v).index) } : undefined;
     return { ...common, classifier: knn, validation, cacheHits, seconds: secs(t0, tEmbed) };
   }
-  const r = trainSoftmax(train, labels, val.x.length ? val : undefined, {
+  const fit = {
     epochs: options.epochs,
+    optimizer: options.optimizer,
     learningRate: options.learningRate,
     l2: options.l2,
     batchSize: options.batchSize,
     patience: options.patience,
     seed,
-    onEpoch: options.onEpoch,
-  });
-  const classifier = new LinearClassifier(model, r.head);
+  };
+  const r = trainSoftmax(train, labels, val.x.length ? val : undefined, { ...fit, onEpoch: options.onEpoch });
   const validation = val.x.length ? { images: val.x.length, accuracy: r.history[r.bestEpoch - 1]!.valAccuracy! } : undefined;
-  return { ...common, classifier, head: r.head, validation, bestEpoch: r.bestEpoch, epochsRun: r.epochsRun, seconds: secs(t0, tEmbed) };
+  let headOut = r.head;
+  let trainVectors = train.x.length;
+  if (val.x.length && options.refit !== false) {
+    const all: VectorSet = { x: [], y: [] };
+    for (const it of items) for (const v of it.vectors) (all.x.push(v), all.y.push(it.label));
+    headOut = trainSoftmax(all, labels, undefined, { ...fit, epochs: r.bestEpoch }).head;
+    trainVectors = all.x.length;
+  }
+  const classifier = new LinearClassifier(model, headOut);
+  return { ...common, trainVectors, classifier, head: headOut, validation, bestEpoch: r.bestEpoch, epochsRun: r.epochsRun, seconds: secs(t0, tEmbed) };
 }
 
 function secs(t0: number, tEmbed: number): { embed: number; fit: number } {

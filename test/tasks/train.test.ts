@@ -33,7 +33,11 @@ test('trainClassifier: softmax and kNN heads on two flower classes with the smal
   assert.deepStrictEqual(soft.labels, CLASSES);
   assert.deepStrictEqual(soft.imagesPerClass, [15, 15]);
   assert.equal(soft.validation!.images, 6);
-  assert.equal(soft.trainVectors, 24);
+  assert.equal(soft.trainVectors, 30); // refit on all images after early stopping
+  const heldOut = await trainClassifier(model, trainDir, { cache, refit: false });
+  assert.equal(heldOut.trainVectors, 24);
+  assert.equal(heldOut.bestEpoch, soft.bestEpoch);
+  assert.notDeepStrictEqual(heldOut.head!.weights, soft.head!.weights);
   const knn = await trainClassifier(model, trainDir, { head: 'knn', cache });
   assert.equal(knn.trainVectors, 30);
   assert.ok(knn.cacheHits >= 30);

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { MobilenetError } from '../../errors.js';
 import { loadModel } from '../../tasks/load.js';
 import { trainClassifier } from '../../tasks/train.js';
-import type { KnnClassifier } from '../../tasks/knn.js';
+import { KnnClassifier } from '../../tasks/knn.js';
 import { exportClassifier } from '../../tasks/export_tflite.js';
 import { DEFAULT_MODEL } from '../../models/zoo.js';
 import { Progress } from '../progress.js';
@@ -42,7 +42,7 @@ export function registerTrain(program: Command): void {
     .option('--epochs <n>', 'softmax: most epochs (early stopping on the validation loss)', intOption)
     .option('--val-split <f>', 'fraction of each class held out for validation (default 0.2 softmax, 0 knn)', fractionOption)
     .option('--augment [copies]', `add random crops and mirrors of each training image (default ${DEFAULT_AUGMENT} copies)`, copiesOption)
-    .option('-k, --k <k>', 'knn: neighbours that vote (default 5)', intOption)
+    .option('-k, --k <k>', 'knn: neighbours that vote (default 10, distance-weighted)', intOption)
     .option('--seed <n>', 'seed of the split, shuffling and augmentation', Number, 0)
     .option('--resize <mode>', 'central-crop (default for TF models), resize, or resize-crop', resizeOption)
     .option('--max-pixels <n>', 'skip images larger than this many pixels', Number)
@@ -74,7 +74,7 @@ export function registerTrain(program: Command): void {
           epochBar.tick(`loss ${e.loss.toFixed(4)}${val}`);
         },
       });
-      if (epochBar && r.epochsRun! < (o.epochs ?? 300)) process.stderr.write('\n');
+      if (epochBar && process.stderr.isTTY && r.epochsRun! < (o.epochs ?? 300)) process.stderr.write('\n');
       for (const s of r.skipped) console.error(`warning: skipped '${s.path}': ${s.error}`);
       if (o.out) {
         if (r.head) await writeFile(o.out, exportClassifier(model.graph, r.head, { description: `MobileNet feature vectors + softmax head (${r.labels.join(', ')})` }));
@@ -100,7 +100,7 @@ export function registerTrain(program: Command): void {
         return;
       }
       console.log(`backbone: ${model.source}`);
-      console.log(`head: ${o.head}${o.head === 'knn' ? ` (k=${o.k ?? 5})` : ''}`);
+      console.log(`head: ${o.head}${r.classifier instanceof KnnClassifier ? ` (k=${r.classifier.k})` : ''}`);
       console.log(`classes: ${r.labels.map((l, i) => `${l} (${r.imagesPerClass[i]})`).join(', ')}`);
       console.log(`images: ${r.images}${r.skipped.length ? ` (${r.skipped.length} skipped)` : ''}, ${r.trainVectors} training vectors`);
       if (r.validation) console.log(`validation: ${(100 * r.validation.accuracy).toFixed(1)}% of ${r.validation.images}${r.bestEpoch ? ` (best epoch ${r.bestEpoch} of ${r.epochsRun})` : ''}`);
