@@ -6,7 +6,8 @@ import { modelSearchPath, resolveModel } from '../models/zoo.js';
 import type { ClassifyOptions, ImageInput, Model, Prediction } from './model.js';
 import type { LoadOptions } from './load.js';
 import { loadModel } from './load.js';
-import { embed } from './embed.js';
+import { embed, embedInput } from './embed.js';
+import type { ResizeConvention, TypedArray } from '../graph/index.js';
 import { KnnClassifier, isKnnJson, parseKnnJson } from './knn.js';
 import type { LinearHead } from './softmax_head.js';
 import { predictLinear } from './softmax_head.js';
@@ -18,8 +19,12 @@ export interface Classifier {
   readonly source: string;
   /** Class labels in score order, when known. */
   readonly labels: string[] | undefined;
-  /** Class probabilities (or vote shares) for one image. */
-  scores(image: ImageInput): Promise<Float32Array>;
+  /** Class probabilities (or vote shares) for one image, optionally with another crop/resize convention. */
+  scores(image: ImageInput, resize?: ResizeConvention): Promise<Float32Array>;
+  /** Class scores for a raw input tensor of the (backbone) model. */
+  scoresForInput(input: TypedArray): Float32Array;
+  /** The model whose input tensor this classifier takes. */
+  readonly backbone: Model;
   /** The top predictions for one image. */
   classify(image: ImageInput, options?: ClassifyOptions): Promise<Prediction[]>;
   /** The label of a class index. */
@@ -41,8 +46,16 @@ export class LinearClassifier implements Classifier {
     return this.head.labels;
   }
 
-  async scores(image: ImageInput): Promise<Float32Array> {
-    return predictLinear(this.head, await embed(this.model, image));
+  get backbone(): Model {
+    return this.model;
+  }
+
+  async scores(image: ImageInput, resize?: ResizeConvention): Promise<Float32Array> {
+    return predictLinear(this.head, await embed(this.model, image, { resize }));
+  }
+
+  scoresForInput(input: TypedArray): Float32Array {
+    return predictLinear(this.head, embedInput(this.model, input));
   }
 
   async classify(image: ImageInput, options: ClassifyOptions = {}): Promise<Prediction[]> {

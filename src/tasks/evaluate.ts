@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MobilenetError } from '../errors.js';
 import type { ResizeConvention } from '../graph/index.js';
-import type { Model } from './model.js';
+import type { Classifier } from './classifier.js';
 import { topKIndices } from './scores.js';
 
 /** One labelled image: its path and the true class index in the model's output space. */
@@ -104,7 +104,7 @@ export interface EvaluateOptions {
 }
 
 /** Classifies every image and measures top-1/top-5 accuracy and per-class precision/recall. */
-export async function evaluate(model: Model, items: LabelledImage[], options: EvaluateOptions = {}): Promise<EvalResult> {
+export async function evaluate(model: Classifier, items: LabelledImage[], options: EvaluateOptions = {}): Promise<EvalResult> {
   let top1 = 0;
   let top5 = 0;
   const skipped: EvalResult['skipped'] = [];
@@ -141,7 +141,7 @@ export async function evaluate(model: Model, items: LabelledImage[], options: Ev
   };
 }
 
-function perClass(model: Model, preds: EvalResult['predictions']): ClassStats[] {
+function perClass(model: Classifier, preds: EvalResult['predictions']): ClassStats[] {
   const tp = new Map<number, number>();
   const predicted = new Map<number, number>();
   const support = new Map<number, number>();

@@ -107,7 +107,11 @@ export abstract class ImageModel<I> {
 
   /** Class probabilities for one image, in the model's output order. */
   async scores(image: I, resize?: ResizeConvention): Promise<Float32Array> {
-    const input = await this.preprocess(image, resize);
+    return this.scoresForInput(await this.preprocess(image, resize));
+  }
+
+  /** Class probabilities for a raw input tensor. */
+  scoresForInput(input: TypedArray): Float32Array {
     const [out] = this.run(input);
     const values = dequantize(this.output, out!);
     return this.endsInSoftmax() ? values : softmax(values);

@@ -1,7 +1,8 @@
 import { MobilenetError, ModelFormatError } from '../errors.js';
 import type { ClassifyOptions, ImageInput, Model, Prediction } from './model.js';
 import type { Classifier } from './classifier.js';
-import { embed, l2Normalize } from './embed.js';
+import { embed, embedInput, l2Normalize } from './embed.js';
+import type { ResizeConvention, TypedArray } from '../graph/index.js';
 import { backboneIdentity } from './identity.js';
 import { topKIndices } from './scores.js';
 
@@ -118,8 +119,18 @@ export class KnnClassifier implements Classifier {
   }
 
   /** Vote shares per label (in {@link labels} order) for an image. */
-  async scores(image: ImageInput): Promise<Float32Array> {
-    return this.votes(await embed(this.model, image));
+  async scores(image: ImageInput, resize?: ResizeConvention): Promise<Float32Array> {
+    return this.votes(await embed(this.model, image, { resize }));
+  }
+
+  /** Vote shares for a raw input tensor of the backbone. */
+  scoresForInput(input: TypedArray): Float32Array {
+    return this.votes(embedInput(this.model, input));
+  }
+
+  /** The backbone model. */
+  get backbone(): Model {
+    return this.model;
   }
 
   /** The top labels of an image by vote share. */

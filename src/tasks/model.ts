@@ -9,6 +9,11 @@ export type ImageInput = string | Uint8Array | RgbImage;
 
 /** A loaded model (Node): classify images given as files, encoded bytes or RGB pixels; run raw tensors. */
 export class Model extends ImageModel<ImageInput> {
+  /** The model itself: the network whose input tensor {@link run} takes. */
+  get backbone(): Model {
+    return this;
+  }
+
   protected async toRgb(image: ImageInput): Promise<RgbImage> {
     if (typeof image === 'string' || image instanceof Uint8Array) return decodeImage(image);
     return image;

@@ -48,10 +48,21 @@ test('train --head knn --out x.json, classify with it; a different --backbone is
   const bad = await runCli(['classify', img, '-m', out, '--backbone', 'v1-0.5-160-quant']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /v1-0\.25-128-quant.*not the given backbone.*mobilenet_v1_0\.5_160_quant/);
-  // A graph-model loader handed the head says what it is.
-  const run = await runCli(['run', '-m', out, '-i', out, '-o', join(root, 'o.bin')]);
-  assert.equal(run.code, 1);
-  assert.match(run.stderr, /kNN/);
+  // run takes the backbone's raw input tensor and writes the kNN vote shares (float32 per class).
+  const input = join(root, 'in.bin');
+  writeFileSync(input, new Uint8Array(128 * 128 * 3).fill(90));
+  const run = await runCli(['run', '-m', out, '-i', input, '-o', join(root, 'o.bin')]);
+  assert.equal(run.code, 0, run.stderr);
+  const votes = new Float32Array(new Uint8Array(readFileSync(join(root, 'o.bin'))).buffer);
+  assert.equal(votes.length, 2);
+  assert.ok(Math.abs(votes[0]! + votes[1]! - 1) < 1e-6, `vote shares ${votes}`);
+  // eval takes the head as --model on a class-folder test set.
+  const testSet = flowerSubset('test', ['daisy', 'sunflowers'], 3, join(root, 'test-knn'));
+  const ev = await runCli(['eval', testSet, '-m', out, '--json']);
+  assert.equal(ev.code, 0, ev.stderr);
+  const e = JSON.parse(ev.stdout);
+  assert.equal(e.count, 6);
+  assert.deepStrictEqual(e.per_class.map((c: { label: string }) => c.label), ['daisy', 'sunflowers']);
 });
 
 test('train: an empty class folder, a single class, a missing folder are one-line errors', { skip }, async () => {

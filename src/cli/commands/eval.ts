@@ -4,16 +4,16 @@ import { numElements } from '../../graph/index.js';
 import type { LabelledImage } from '../../tasks/evaluate.js';
 import { evaluate, readLabelsCsv } from '../../tasks/evaluate.js';
 import { readClassFolders } from '../../tasks/eval_folders.js';
-import { loadModel } from '../../tasks/load.js';
-import type { Model } from '../../tasks/model.js';
+import type { Classifier } from '../../tasks/classifier.js';
+import { loadClassifier } from '../../tasks/classifier.js';
 import { evalReportHtml } from '../../tasks/report_html.js';
 import { DEFAULT_MODEL } from '../../models/zoo.js';
 import { Progress } from '../progress.js';
 import { intOption, resizeOption } from '../options.js';
 
 /** The labelled images: a flat folder with a labels CSV, else one sub-folder per class (with how the folders were matched). */
-function dataset(model: Model, dir: string, labelsCsv: string | undefined): { items: LabelledImage[]; folders?: object[] } {
-  const classes = numElements(model.output.shape);
+function dataset(model: Classifier, dir: string, labelsCsv: string | undefined): { items: LabelledImage[]; folders?: object[] } {
+  const classes = model.labels?.length ?? numElements(model.backbone.output.shape);
   if (labelsCsv) return { items: readLabelsCsv(labelsCsv, dir, classes) };
   const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
   const { items, folders } = readClassFolders(dir, labels);
@@ -29,13 +29,14 @@ export function registerEval(program: Command): void {
     .option('--labels-csv <file>', 'CSV with a file column and a class index column (tflite_index / imagenet_index / label)')
     .option('-m, --model <name|path>', 'zoo name or model file', DEFAULT_MODEL)
     .option('--model-dir <dir>', 'directory holding named models')
+    .option('--backbone <name|path>', 'backbone model of a kNN head (default: the one the head names)')
     .option('--labels <file>', "labels file to use instead of the model's own (one label per line)")
     .option('--resize <mode>', 'central-crop (default for TF models), resize, or resize-crop', resizeOption)
     .option('--limit <n>', 'evaluate only the first n images', intOption)
     .option('--json', 'print one JSON object')
     .option('--report <file>', 'write a self-contained HTML report (confusion matrix, per-class bars, misclassified thumbnails)')
     .action(async (dir: string, o) => {
-      const model = await loadModel(o.model, { modelDir: o.modelDir, labels: o.labels });
+      const model = await loadClassifier(o.model, { modelDir: o.modelDir, labels: o.labels, backbone: o.backbone });
       const { items: all, folders } = dataset(model, dir, o.labelsCsv);
       let items = all;
       if (o.limit) items = items.slice(0, o.limit);
