@@ -4,11 +4,11 @@ import { TASK_ARGS } from '../kernels/wasm/context.js';
 
 /** Incremented by the caller for each dispatch; workers wait on it. */
 export const CTL_GENERATION = 0;
-/** Workers still busy with the current dispatch; the caller waits on it. */
-export const CTL_PENDING = 1;
+/** Tasks finished in the current dispatch; the caller waits until it reaches the task count. */
+export const CTL_DONE = 1;
 /** Export index of the current dispatch. */
 export const CTL_FN = 2;
-/** Tasks of the current dispatch (worker i runs task i when i < tasks). */
+/** Tasks of the current dispatch. */
 export const CTL_TASKS = 3;
 /** Set to 1 to stop the workers. */
 export const CTL_STOP = 4;
@@ -16,12 +16,26 @@ export const CTL_STOP = 4;
 export const CTL_READY = 5;
 /** Set to 1 by a worker whose task threw. */
 export const CTL_ERROR = 6;
-/** First argument slot; task t's arguments start at CTL_ARGS + t * TASK_ARGS. */
-export const CTL_ARGS = 8;
+/** Next task to take, tagged with its dispatch: `taskTag(generation) + task`. Every thread, the caller included,
+ * takes tasks with Atomics.add until none is left, so a worker that the OS has not scheduled yet leaves its share to
+ * the others; a worker whose taken value carries another tag is late (or early) and takes nothing. */
+export const CTL_NEXT = 16;
+
+/** The tag of a dispatch's task numbers (the low 8 bits count tasks: at most 4·32 + 32 < 256 are ever taken). */
+export function taskTag(generation: number): number {
+  return (generation & 0x7fffff) << 8;
+}
+/** First argument slot (own cache line); task t's arguments start at CTL_ARGS + t * TASK_ARGS. */
+export const CTL_ARGS = 32;
+
+/** Tasks per dispatch for `threads` threads: a few per thread, so uneven progress evens out. */
+export function maxTasks(threads: number): number {
+  return threads * 4;
+}
 
 /** int32 slots of the control block for `threads` threads. */
 export function controlInts(threads: number): number {
-  return CTL_ARGS + threads * TASK_ARGS;
+  return CTL_ARGS + maxTasks(threads) * TASK_ARGS;
 }
 
 /** Polls of a shared counter before blocking on it (keeps hand-offs between ops cheap). */

@@ -2,8 +2,8 @@ import { UnsupportedError } from '../errors.js';
 import { callTask, TASK_ARGS, taskFunctions, type ParallelRunner, type WasmHeap } from '../kernels/wasm/context.js';
 import type { WasmKernels } from '../kernels/wasm/module.js';
 import {
-  controlInts, CTL_ARGS, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_PENDING, CTL_READY, CTL_STOP, CTL_TASKS, SPIN,
-  type WorkerInit,
+  controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_NEXT, CTL_READY, CTL_STOP, CTL_TASKS,
+  maxTasks, SPIN, taskTag, type WorkerInit,
 } from './thread_control.js';
 
 /** Stack of each worker's WebAssembly instance (the caller's is the module's own first 64 KiB). */
@@ -27,11 +27,13 @@ function workerConstructor(): WorkerCtor {
 }
 
 /**
- * `threads - 1` Node worker threads, each with its own instance of the kernel module on the shared memory; a
- * dispatch runs task 0 on the caller and task i on worker i, synchronised on a control block with Atomics.
+ * `threads - 1` Node worker threads, each with its own instance of the kernel module on the shared memory. A
+ * dispatch publishes the export and task arguments on a control block and wakes the workers; then every thread, the
+ * caller included, takes tasks with an atomic counter until none is left, and the caller waits for the last one.
  */
 export class ThreadPool implements ParallelRunner {
   readonly threads: number;
+  readonly maxTasks: number;
   private readonly ctl: Int32Array;
   private readonly slots: Int32Array[];
   private readonly names: string[];
@@ -42,10 +44,12 @@ export class ThreadPool implements ParallelRunner {
   constructor(k: WasmKernels, heap: WasmHeap, threads: number) {
     if (!k.shared) throw new UnsupportedError('threads need the shared-memory build of the kernels');
     this.threads = threads;
+    this.maxTasks = maxTasks(threads);
     const control = heap.alloc(controlInts(threads) * 4);
     this.ctl = new Int32Array(k.memory.buffer, control, controlInts(threads));
     this.ctl.fill(0);
-    this.slots = Array.from({ length: threads }, (_, t) => this.ctl.subarray(CTL_ARGS + t * TASK_ARGS, CTL_ARGS + (t + 1) * TASK_ARGS));
+    this.slots = Array.from({ length: this.maxTasks }, (_, t) =>
+      this.ctl.subarray(CTL_ARGS + t * TASK_ARGS, CTL_ARGS + (t + 1) * TASK_ARGS));
     this.names = taskFunctions(k);
     const e = k.exports as unknown as Record<string, Fn>;
     this.fns = this.names.map((n) => e[n]!);
@@ -89,17 +93,25 @@ export class ThreadPool implements ParallelRunner {
       return;
     }
     const ctl = this.ctl;
+    // Everything a worker reads is published before the counters are reset (see CTL_NEXT).
     ctl[CTL_FN] = fn;
     ctl[CTL_TASKS] = n;
-    Atomics.store(ctl, CTL_PENDING, this.threads - 1);
+    const tag = taskTag(Atomics.load(ctl, CTL_GENERATION) + 1);
+    Atomics.store(ctl, CTL_DONE, 0);
+    Atomics.store(ctl, CTL_NEXT, tag);
     Atomics.add(ctl, CTL_GENERATION, 1);
     Atomics.notify(ctl, CTL_GENERATION);
-    callTask(f, this.slots[0]!);
-    let left = Atomics.load(ctl, CTL_PENDING);
-    for (let i = 0; left !== 0 && i < SPIN; i++) left = Atomics.load(ctl, CTL_PENDING);
-    while (left !== 0) {
-      Atomics.wait(ctl, CTL_PENDING, left);
-      left = Atomics.load(ctl, CTL_PENDING);
+    for (;;) {
+      const t = Atomics.add(ctl, CTL_NEXT, 1) - tag;
+      if (t >= n) break;
+      callTask(f, this.slots[t]!);
+      Atomics.add(ctl, CTL_DONE, 1);
+    }
+    let done = Atomics.load(ctl, CTL_DONE);
+    for (let i = 0; done !== n && i < SPIN; i++) done = Atomics.load(ctl, CTL_DONE);
+    while (done !== n) {
+      Atomics.wait(ctl, CTL_DONE, done, 1);
+      done = Atomics.load(ctl, CTL_DONE);
     }
     if (Atomics.load(ctl, CTL_ERROR) !== 0) {
       Atomics.store(ctl, CTL_ERROR, 0);

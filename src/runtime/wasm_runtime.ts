@@ -22,8 +22,8 @@ export function wasmAvailable(): boolean {
  * (Node worker_threads).
  */
 export function createWasmRuntime(threads: number): WasmRuntime {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new UnsupportedError(`threads must be an integer from 1 to 64, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 32) {
+    throw new UnsupportedError(`threads must be an integer from 1 to 32, got ${threads}`);
   }
   if (threads > 1 && !sharedMemorySupported()) {
     throw new UnsupportedError(`threads: ${threads} needs a shared WebAssembly memory, which this engine does not offer`);

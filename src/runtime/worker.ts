@@ -1,11 +1,11 @@
-// Worker thread of a ThreadPool: instantiates the kernel module on the shared memory with its own stack, then runs
-// its task of every dispatch until told to stop.
+// Worker thread of a ThreadPool: instantiates the kernel module on the shared memory with its own stack, then after
+// each dispatch takes tasks until none is left, until told to stop.
 import { workerData } from 'node:worker_threads';
 import { callTask, TASK_ARGS, taskFunctions } from '../kernels/wasm/context.js';
 import { instantiateWasmKernels } from '../kernels/wasm/module.js';
 import {
-  controlInts, CTL_ARGS, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_PENDING, CTL_READY, CTL_STOP, CTL_TASKS, SPIN,
-  type WorkerInit,
+  controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_NEXT, CTL_READY, CTL_STOP, CTL_TASKS, SPIN,
+  taskTag, type WorkerInit,
 } from './thread_control.js';
 
 const init = workerData as WorkerInit;
@@ -14,7 +14,8 @@ k.exports.__stack_pointer!.value = init.stackTop;
 const e = k.exports as unknown as Record<string, (...a: number[]) => void>;
 const fns = taskFunctions(k).map((n) => e[n]!);
 const ctl = new Int32Array(init.memory.buffer, init.control, controlInts(init.threads));
-const args = ctl.subarray(CTL_ARGS + init.index * TASK_ARGS, CTL_ARGS + (init.index + 1) * TASK_ARGS);
+const slots: Int32Array[] = [];
+for (let o = CTL_ARGS; o + TASK_ARGS <= ctl.length; o += TASK_ARGS) slots.push(ctl.subarray(o, o + TASK_ARGS));
 let gen = Atomics.load(ctl, CTL_GENERATION);
 Atomics.add(ctl, CTL_READY, 1);
 Atomics.notify(ctl, CTL_READY);
@@ -28,12 +29,19 @@ for (;;) {
   }
   gen = g;
   if (Atomics.load(ctl, CTL_STOP) !== 0) break;
-  if (init.index < ctl[CTL_TASKS]!) {
+  const tag = taskTag(gen);
+  for (;;) {
+    // Count and export are read before taking a task; a task of this dispatch (its tag) proves they are its own.
+    const n = ctl[CTL_TASKS]!;
+    const fn = ctl[CTL_FN]!;
+    const v = Atomics.add(ctl, CTL_NEXT, 1);
+    const t = v - tag;
+    if ((v & ~0xff) !== tag || t >= n) break;
     try {
-      callTask(fns[ctl[CTL_FN]!]!, args);
+      callTask(fns[fn]!, slots[t]!);
     } catch {
       Atomics.store(ctl, CTL_ERROR, 1);
     }
+    if (Atomics.add(ctl, CTL_DONE, 1) + 1 === n) Atomics.notify(ctl, CTL_DONE);
   }
-  if (Atomics.sub(ctl, CTL_PENDING, 1) === 1) Atomics.notify(ctl, CTL_PENDING);
 }

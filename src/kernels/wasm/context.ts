@@ -7,13 +7,15 @@ import type { WasmKernels } from './module.js';
 export const TASK_ARGS = 16;
 
 /**
- * Runs one kernel export for several tasks (slices of one op) at once, each with its own arguments: task 0 on the
- * calling thread, task t on worker t. Arguments are written into reusable slots, so a run allocates nothing.
+ * Runs one kernel export for several tasks (slices of one op) at once, each with its own arguments, spread over the
+ * calling thread and the workers. Arguments are written into reusable slots, so a run allocates nothing.
  */
 export interface ParallelRunner {
-  /** Threads taking part, the caller included (tasks per run at most). */
+  /** Threads taking part, the caller included. */
   readonly threads: number;
-  /** The argument slot of task t (TASK_ARGS int32), reused across runs. */
+  /** Most tasks per run (1 for one thread; a few per thread otherwise, for balance). */
+  readonly maxTasks: number;
+  /** The argument slot of task t < maxTasks (TASK_ARGS int32), reused across runs. */
   args(t: number): Int32Array;
   /** Index of a kernel export for {@link run}. */
   fnIndex(name: string): number;
@@ -31,6 +33,7 @@ type Fn = (...a: number[]) => void;
 /** The runner of one thread: tasks run one after the other on the caller. */
 export class SerialRunner implements ParallelRunner {
   readonly threads = 1;
+  readonly maxTasks = 1;
   private readonly names: string[];
   private readonly fns: Fn[];
   private readonly slots: Int32Array[] = [];

@@ -43,5 +43,5 @@ export interface Tasks {
 
 /** Tasks of export `name` for work of `units` splittable units (at most one task per unit). */
 export function tasks(w: WasmContext, name: string, units: number): Tasks {
-  return { runner: w.runner, fn: w.runner.fnIndex(name), n: Math.max(1, Math.min(w.runner.threads, units)) };
+  return { runner: w.runner, fn: w.runner.fnIndex(name), n: Math.max(1, Math.min(w.runner.maxTasks, units)) };
 }
