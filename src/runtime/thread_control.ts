@@ -25,6 +25,9 @@ export const CTL_NEXT = 16;
 export function taskTag(generation: number): number {
   return (generation & 0x7fffff) << 8;
 }
+
+/** A task number past any dispatch's tasks, with room for every thread's failing take below 256. */
+export const TASKS_EXHAUSTED = 200;
 /** First argument slot (own cache line); task t's arguments start at CTL_ARGS + t * TASK_ARGS. */
 export const CTL_ARGS = 32;
 

@@ -3,7 +3,7 @@ import { callTask, TASK_ARGS, taskFunctions, type ParallelRunner, type WasmHeap 
 import type { WasmKernels } from '../kernels/wasm/module.js';
 import {
   controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_NEXT, CTL_READY, CTL_STOP, CTL_TASKS,
-  maxTasks, SPIN, taskTag, type WorkerInit,
+  maxTasks, SPIN, taskTag, TASKS_EXHAUSTED, type WorkerInit,
 } from './thread_control.js';
 
 /** Stack of each worker's WebAssembly instance (the caller's is the module's own first 64 KiB). */
@@ -93,10 +93,12 @@ export class ThreadPool implements ParallelRunner {
       return;
     }
     const ctl = this.ctl;
-    // Everything a worker reads is published before the counters are reset (see CTL_NEXT).
-    ctl[CTL_FN] = fn;
-    ctl[CTL_TASKS] = n;
+    // The task counter is first moved to the next dispatch's tag, exhausted, so a late worker of the previous
+    // dispatch takes nothing; then export, count and the counters are published, then the generation.
     const tag = taskTag(Atomics.load(ctl, CTL_GENERATION) + 1);
+    Atomics.store(ctl, CTL_NEXT, tag + TASKS_EXHAUSTED);
+    Atomics.store(ctl, CTL_FN, fn);
+    Atomics.store(ctl, CTL_TASKS, n);
     Atomics.store(ctl, CTL_DONE, 0);
     Atomics.store(ctl, CTL_NEXT, tag);
     Atomics.add(ctl, CTL_GENERATION, 1);
@@ -108,8 +110,8 @@ export class ThreadPool implements ParallelRunner {
       Atomics.add(ctl, CTL_DONE, 1);
     }
     let done = Atomics.load(ctl, CTL_DONE);
-    for (let i = 0; done !== n && i < SPIN; i++) done = Atomics.load(ctl, CTL_DONE);
-    while (done !== n) {
+    for (let i = 0; done < n && i < SPIN; i++) done = Atomics.load(ctl, CTL_DONE);
+    while (done < n) {
       Atomics.wait(ctl, CTL_DONE, done, 1);
       done = Atomics.load(ctl, CTL_DONE);
     }

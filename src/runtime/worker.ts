@@ -31,12 +31,15 @@ for (;;) {
   if (Atomics.load(ctl, CTL_STOP) !== 0) break;
   const tag = taskTag(gen);
   for (;;) {
-    // Count and export are read before taking a task; a task of this dispatch (its tag) proves they are its own.
-    const n = ctl[CTL_TASKS]!;
-    const fn = ctl[CTL_FN]!;
-    const v = Atomics.add(ctl, CTL_NEXT, 1);
+    // Count and export are read before taking a task; taking one with this dispatch's tag proves they are its own
+    // (the caller retags the counter before writing the next dispatch's).
+    const n = Atomics.load(ctl, CTL_TASKS);
+    const fn = Atomics.load(ctl, CTL_FN);
+    // Compare-and-swap, never add: a late worker must not use up a task of the next dispatch.
+    const v = Atomics.load(ctl, CTL_NEXT);
     const t = v - tag;
     if ((v & ~0xff) !== tag || t >= n) break;
+    if (Atomics.compareExchange(ctl, CTL_NEXT, v, v + 1) !== v) continue;
     try {
       callTask(fns[fn]!, slots[t]!);
     } catch {
