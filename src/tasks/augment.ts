@@ -1,4 +1,5 @@
 import type { RgbImage } from '../formats/image/index.js';
+import { mulberry32 } from '../graph/random.js';
 
 /** One augmented view of an image: a crop (fractions of the width/height) and an optional mirror. */
 export interface Augmentation {
@@ -7,25 +8,6 @@ export interface Augmentation {
   y: number;
   w: number;
   h: number;
-}
-
-/** 32-bit seeded PRNG (mulberry32), uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A 32-bit seed from text (FNV-1a), so each image's augmentations do not depend on the order of files. */
-export function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 /**

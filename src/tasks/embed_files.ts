@@ -8,7 +8,8 @@ import type { Model } from './model.js';
 import { embedInput, l2Normalize } from './embed.js';
 import { EmbeddingCache, defaultCacheDir, sha256Hex } from './embed_cache.js';
 import { backboneIdentity } from './identity.js';
-import { applyAugmentation, describeAugmentation, randomAugmentations, seedOf } from './augment.js';
+import { seedOf } from '../graph/random.js';
+import { applyAugmentation, describeAugmentation, randomAugmentations } from './augment.js';
 
 /** Options of {@link embedFiles}. */
 export interface EmbedFilesOptions {

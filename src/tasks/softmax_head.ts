@@ -1,5 +1,5 @@
 import type { LinearHead } from './export_tflite.js';
-import { mulberry32 } from './augment.js';
+import { mulberry32 } from '../graph/random.js';
 
 export type { LinearHead };
 

@@ -4,25 +4,11 @@ import { describe, test } from 'node:test';
 import { MobilenetError, ModelFormatError, UnsupportedError } from '../../src/errors.js';
 import { readTflite } from '../../src/formats/tflite/index.js';
 import { sharedTflite } from '../helpers/data.js';
+import { randomBytes } from '../helpers/random.js';
 import { fieldPos, locate, MODEL, OPERATOR, patchOpcode, putU32, rootTable, subTable, SUBGRAPH, TENSOR, tableAt, vectorPos, vtableEntry } from '../helpers/flatbuffer-locate.js';
 
 const small = readFileSync(sharedTflite.v1_025_128_quant);
 const toco = readFileSync(sharedTflite.v2_uint8);
-
-/** Deterministic pseudo-random bytes (xorshift32). */
-function randomBytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** Asserts that reading fails with a ModelFormatError whose message matches `pattern`. */
 function rejects(bytes: Uint8Array, pattern: RegExp): void {

@@ -6,18 +6,8 @@ import { readTflite } from '../../src/formats/tflite/index.js';
 import { numElements, type TypedArray } from '../../src/graph/index.js';
 import { Session } from '../../src/runtime/index.js';
 import { dataPath, sharedTflite } from '../helpers/data.js';
+import { randomBytes } from '../helpers/random.js';
 import { tfliteOracle } from '../helpers/oracle.js';
-
-/** Deterministic pseudo-random bytes (LCG). */
-function randomBytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 /** Raw RGB pixels of a photo squashed to w×h. */
 async function photoPixels(file: string, w: number, h: number): Promise<Uint8Array> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mulberry32 } from '../../src/tasks/augment.js';
+import { mulberry32 } from '../helpers/random.js';
 import { predictLinear, standardization, trainSoftmax } from '../../src/tasks/softmax_head.js';
 import type { VectorSet } from '../../src/tasks/softmax_head.js';
 

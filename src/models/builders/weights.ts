@@ -1,3 +1,5 @@
+import { mulberry32, seedOf } from '../../graph/random.js';
+
 /**
  * Supplies one parameter of the unfolded network by name, in PyTorch layout: conv weights OIHW
  * (depthwise `[C, 1, kH, kW]`), linear weights `[out, in]`, biases and batch-norm vectors `[C]`.
@@ -10,28 +12,6 @@
  */
 export type WeightSource = (name: string, shape: number[]) => Float32Array;
 
-/** 32-bit FNV-1a hash of a string. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Deterministic random weights: each parameter depends only on `seed` and its name, so graphs of the
  * same variant are identical. Conv and linear weights are He-uniform (fan-in), batch-norm statistics and
@@ -40,7 +20,7 @@ function mulberry32(seed: number): () => number {
 export function seededWeights(seed = 0): WeightSource {
   return (name, shape) => {
     const n = shape.reduce((a, b) => a * b, 1);
-    const rand = mulberry32(hash(`${seed}:${name}`));
+    const rand = mulberry32(seedOf(`${seed}:${name}`));
     const normal = (): number => {
       const u = 1 - rand();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
