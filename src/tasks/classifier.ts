@@ -11,7 +11,7 @@ import type { ResizeConvention, TypedArray } from '../graph/index.js';
 import { KnnClassifier, isKnnJson, parseKnnJson } from './knn.js';
 import type { LinearHead } from './softmax_head.js';
 import { predictLinear } from './softmax_head.js';
-import { topKIndices } from './scores.js';
+import { topPredictions } from './scores.js';
 
 /** Anything that classifies images: a {@link Model}, a {@link KnnClassifier}, a {@link LinearClassifier}. */
 export interface Classifier {
@@ -60,10 +60,7 @@ export class LinearClassifier implements Classifier {
 
   async classify(image: ImageInput, options: ClassifyOptions = {}): Promise<Prediction[]> {
     const s = await this.scores(image);
-    const threshold = options.scoreThreshold ?? 0;
-    return topKIndices(s, options.topK ?? 5)
-      .filter((i) => s[i]! >= threshold)
-      .map((index) => ({ index, label: this.labelOf(index), score: s[index]! }));
+    return topPredictions(s, options, (i) => this.labelOf(i));
   }
 
   labelOf(index: number): string {

@@ -5,7 +5,7 @@ import type { RgbImage } from '../formats/image/types.js';
 import { Session } from '../runtime/index.js';
 import type { SessionOptions } from '../runtime/index.js';
 import { resizeForModel, resizeForModelFloat } from '../models/preprocess.js';
-import { dequantize, softmax, topKIndices } from './scores.js';
+import { dequantize, softmax, topPredictions } from './scores.js';
 
 /** One predicted class. */
 export interface Prediction {
@@ -121,10 +121,7 @@ export abstract class ImageModel<I> {
   async classify(image: I, options: ClassifyOptions = {}): Promise<Prediction[]> {
     const scores = await this.scores(image, options.resize);
     const keep = this.predictionFilter(options);
-    const threshold = options.scoreThreshold ?? 0;
-    return topKIndices(scores, options.topK ?? 5, keep)
-      .filter((i) => scores[i]! >= threshold)
-      .map((index) => ({ index, label: this.labelOf(index), score: scores[index]! }));
+    return topPredictions(scores, options, (i) => this.labelOf(i), keep);
   }
 
   /** The label of an output index (its number as text when the model has no labels). */

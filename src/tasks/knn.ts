@@ -4,7 +4,7 @@ import type { Classifier } from './classifier.js';
 import { embed, embedInput, l2Normalize } from './embed.js';
 import type { ResizeConvention, TypedArray } from '../graph/index.js';
 import { backboneIdentity } from './identity.js';
-import { topKIndices } from './scores.js';
+import { topKIndices, topPredictions } from './scores.js';
 
 /** Neighbours that vote by default. */
 export const DEFAULT_K = 10;
@@ -136,10 +136,7 @@ export class KnnClassifier implements Classifier {
   /** The top labels of an image by vote share. */
   async classify(image: ImageInput, options: ClassifyOptions = {}): Promise<Prediction[]> {
     const s = await this.scores(image);
-    const threshold = options.scoreThreshold ?? 0;
-    return topKIndices(s, options.topK ?? 5)
-      .filter((i) => s[i]! >= threshold)
-      .map((index) => ({ index, label: this.labelOf(index), score: s[index]! }));
+    return topPredictions(s, options, (i) => this.labelOf(i));
   }
 
   /** The label of a class index. */

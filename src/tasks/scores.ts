@@ -35,3 +35,19 @@ export function topKIndices(scores: ArrayLike<number>, k: number, keep?: (i: num
   idx.sort((a, b) => scores[b]! - scores[a]! || a - b);
   return idx.slice(0, Math.max(0, k));
 }
+
+/**
+ * The `topK` best of `scores` (default 5) that score at least `scoreThreshold` (default 0), best first, each with
+ * its label; `keep` restricts which indices may be returned.
+ */
+export function topPredictions(
+  scores: ArrayLike<number>,
+  options: { topK?: number; scoreThreshold?: number },
+  labelOf: (index: number) => string,
+  keep?: (i: number) => boolean,
+): { index: number; label: string; score: number }[] {
+  const threshold = options.scoreThreshold ?? 0;
+  return topKIndices(scores, options.topK ?? 5, keep)
+    .filter((i) => scores[i]! >= threshold)
+    .map((index) => ({ index, label: labelOf(index), score: scores[index]! }));
+}
