@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium, needChromium, skipWithoutChromium } from '../helpers/browser.js';
 import { dataPath, projectRoot, tmpDir } from '../helpers/data.js';
 import { runCli } from '../helpers/cli.js';
 import { classFolderDataset } from './eval_dataset.js';
@@ -14,9 +15,6 @@ import { classFolderDataset } from './eval_dataset.js';
  * Without it the tests fail under CI=true and are skipped elsewhere. UPDATE_DOCS_SCREENSHOT=1 also writes
  * docs/eval-report.png from the run.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const skip = !haveChromium && process.env.CI !== 'true' ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
 const root = join(tmpDir, 'report-browser');
 const MODEL = ['--model', 'v1-0.25-128-quant'];
 
@@ -24,11 +22,7 @@ let browser: Browser | undefined;
 
 before(async () => {
   if (!haveChromium) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -36,8 +30,7 @@ after(async () => {
 });
 
 function needBrowser(): Browser {
-  if (!browser) assert.fail(`headless Chromium is needed to check the HTML report: ${CHROMIUM} not found (apt-get install chromium)`);
-  return browser;
+  return needChromium(browser, 'to check the HTML report');
 }
 
 /** Opens a report file, recording every request that is not for the file itself or a data URI. */
@@ -52,7 +45,7 @@ async function open(file: string): Promise<{ page: Page; external: string[] }> {
   return { page, external };
 }
 
-test('report of a real class-folder run: matrix, bars and decoded thumbnails visible in Chromium', { skip }, async () => {
+test('report of a real class-folder run: matrix, bars and decoded thumbnails visible in Chromium', { skip: skipWithoutChromium }, async () => {
   needBrowser();
   const { dir } = classFolderDataset(join(root, 'real'), 45, 11);
   const report = join(root, 'real', 'report.html');
@@ -101,7 +94,7 @@ test('report of a real class-folder run: matrix, bars and decoded thumbnails vis
   }
 });
 
-test('report: a label and a file name holding markup render as text in Chromium', { skip }, async () => {
+test('report: a label and a file name holding markup render as text in Chromium', { skip: skipWithoutChromium }, async () => {
   needBrowser();
   const dir = join(root, 'hostile', 'classes');
   const evil = `tench <u>&amp; "quoted" 'single'`;

@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium, needChromium, skipWithoutChromium } from '../helpers/browser.js';
 import { dataPath, sharedTflite, tmpDir } from '../helpers/data.js';
 import { decodeImage } from '../../src/formats/image/index.js';
 import { loadModel } from '../../src/tasks/load.js';
@@ -14,9 +15,6 @@ import { buildWeb } from './build.js';
  * The browser decoder (bundle's decodeImage) on every input kind against Node's decoder: lossless inputs must give
  * the same pixels; a JPEG with an EXIF orientation the same orientation. Skipped without Chromium unless CI=true.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const skip = !haveChromium && process.env.CI !== 'true' ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
 
 let browser: Browser | undefined;
 let server: WebServer | undefined;
@@ -27,11 +25,7 @@ before(async () => {
   const site = join(tmpDir, 'web', 'decode-site');
   buildWeb(site);
   server = await startWebServer({ webDir: site, modelDir: join(dataPath('models'), 'mobilenet_v1_0.25_128_quant'), port: 0 });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(server.url, { waitUntil: 'load' });
 });
@@ -42,8 +36,7 @@ after(async () => {
 });
 
 function needPage(): Page {
-  if (!page) assert.fail(`headless Chromium is needed to test the browser decoder: ${CHROMIUM} not found (apt-get install chromium)`);
-  return page;
+  return needChromium(page, 'to test the browser decoder');
 }
 
 /** Decodes `bytes` in the page as each input kind; returns per kind the size and a digest of the RGB bytes. */
@@ -104,7 +97,7 @@ function digest(r: { width: number; height: number; data: Uint8Array }): { width
   return { width: r.width, height: r.height, sum, first: Array.from(r.data.subarray(0, 12)) };
 }
 
-test('browser decoder: PNG as Blob, File, <img>, ImageBitmap, canvas and ImageData gives Node\'s pixels', { skip }, async () => {
+test('browser decoder: PNG as Blob, File, <img>, ImageBitmap, canvas and ImageData gives Node\'s pixels', { skip: skipWithoutChromium }, async () => {
   const p = needPage();
   const rgb = await decodeImage(dataPath('images', 'grace_hopper.bmp'));
   const png = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).png().toBuffer();
@@ -114,14 +107,14 @@ test('browser decoder: PNG as Blob, File, <img>, ImageBitmap, canvas and ImageDa
   for (const kind of ['blob', 'file', 'img', 'bitmap', 'canvas', 'imagedata']) assert.deepEqual(got[kind], want, kind);
 });
 
-test('browser decoder: a BMP Blob goes through our own reader, as in Node', { skip }, async () => {
+test('browser decoder: a BMP Blob goes through our own reader, as in Node', { skip: skipWithoutChromium }, async () => {
   const p = needPage();
   const bmp = readFileSync(dataPath('images', 'cat.bmp'));
   const got = await decodeInPage(p, bmp.toString('base64'));
   assert.deepEqual(got.blob, digest(await decodeImage(bmp)));
 });
 
-test('browser decoder: EXIF orientation applied as in Node (JPEG, orientation 6)', { skip }, async () => {
+test('browser decoder: EXIF orientation applied as in Node (JPEG, orientation 6)', { skip: skipWithoutChromium }, async () => {
   const p = needPage();
   const rgb = await decodeImage(dataPath('images', 'cat.bmp'));
   const jpeg = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
@@ -139,7 +132,7 @@ test('browser decoder: EXIF orientation applied as in Node (JPEG, orientation 6)
   assert.ok(mean < 2, `mean absolute difference to libjpeg ${mean.toFixed(3)} (same orientation, decoders differ slightly)`);
 });
 
-test('browser decoder: pixel limit from the header, before decoding; empty and unknown files', { skip }, async () => {
+test('browser decoder: pixel limit from the header, before decoding; empty and unknown files', { skip: skipWithoutChromium }, async () => {
   const p = needPage();
   const rgb = await decodeImage(dataPath('images', 'resized_cat.bmp'));
   const png = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).png().toBuffer();
@@ -173,7 +166,7 @@ test('browser decoder: pixel limit from the header, before decoding; empty and u
   assert.match(errors[4]!, /^TypeError: decodeBrowserImage: expected an HTMLImageElement/);
 });
 
-test('browser Model.classify: <img>, ImageBitmap and RgbImage give the same top-5 as Node', { skip }, async () => {
+test('browser Model.classify: <img>, ImageBitmap and RgbImage give the same top-5 as Node', { skip: skipWithoutChromium }, async () => {
   const p = needPage();
   const rgb = await decodeImage(dataPath('images', 'cat.bmp'));
   const png = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).png().toBuffer();

@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium, needChromium, skipWithoutChromium } from '../helpers/browser.js';
 import { dataPath, projectRoot, sharedTflite, tmpDir } from '../helpers/data.js';
 import { decodeImage } from '../../src/formats/image/index.js';
 import { loadModel } from '../../src/tasks/load.js';
@@ -17,9 +18,6 @@ import { buildWeb } from './build.js';
  * same, the same scores. Without Chromium the tests fail under CI=true and are skipped elsewhere.
  * UPDATE_DOCS_SCREENSHOT=1 also writes docs/web-page.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const skip = !haveChromium && process.env.CI !== 'true' ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
 const root = join(tmpDir, 'web', 'page');
 const photo = join(root, 'cat.png');
 
@@ -39,11 +37,7 @@ before(async () => {
   if (!haveChromium) return;
   buildWeb(join(root, 'site'));
   server = await startWebServer({ webDir: join(root, 'site'), modelDir: dataPath('models'), port: 0 });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -52,8 +46,7 @@ after(async () => {
 });
 
 function needBrowser(): Browser {
-  if (!browser) assert.fail(`headless Chromium is needed to test the web page: ${CHROMIUM} not found (apt-get install chromium)`);
-  return browser;
+  return needChromium(browser, 'to test the web page');
 }
 
 /** Opens the page; fails the test on any page error or request outside the server. */
@@ -89,7 +82,7 @@ function assertSame(browserTop: { label: string; score: number }[], nodeTop: { l
   }
 }
 
-test('page: served v1 0.25 128 quant and a PNG photo give the top-5 of the Node engine; model file input; raw run', { skip }, async () => {
+test('page: served v1 0.25 128 quant and a PNG photo give the top-5 of the Node engine; model file input; raw run', { skip: skipWithoutChromium }, async () => {
   needBrowser();
   const node = await loadModel(sharedTflite.v1_025_128_quant);
   const nodeTop = await node.classify(photo, { topK: 5 });
@@ -139,7 +132,7 @@ test('page: served v1 0.25 128 quant and a PNG photo give the top-5 of the Node 
   }
 });
 
-test('page: a served model without embedded labels gets the labels file beside it (v2 uint8)', { skip }, async () => {
+test('page: a served model without embedded labels gets the labels file beside it (v2 uint8)', { skip: skipWithoutChromium }, async () => {
   needBrowser();
   const node = await loadModel(sharedTflite.v2_uint8);
   assert.ok(node.labels, 'Node finds labels.txt beside the model');
@@ -156,7 +149,7 @@ test('page: a served model without embedded labels gets the labels file beside i
   }
 });
 
-test('page: a file that is no model and a file that is no image are reported, not thrown', { skip }, async () => {
+test('page: a file that is no model and a file that is no image are reported, not thrown', { skip: skipWithoutChromium }, async () => {
   needBrowser();
   const { page, problems } = await open();
   try {
