@@ -6,7 +6,8 @@ import type { Kernel, KernelContext } from '../kernels/kernel.js';
 import { selectKernel } from '../kernels/registry.js';
 import { WASM_EXTRA_BYTES } from '../kernels/wasm/exports.js';
 import { planArena } from './arena.js';
-import { createWasmRuntime, wasmAvailable, type WasmRuntime } from './wasm_runtime.js';
+import type { WasmKernels } from '../kernels/wasm/module.js';
+import { createWasmRuntime, loadWasmForThreads, wasmAvailable, type WasmRuntime } from './wasm_runtime.js';
 
 /** Options of a Session. */
 export interface SessionOptions {
@@ -77,21 +78,42 @@ export class Session {
   readonly kernelNames: readonly string[];
   /** Threads taking part in each op (1 without WASM kernels). */
   readonly threads: number;
+  /** Why the WASM kernels are not used under 'auto' (e.g. the engine refuses a synchronous compile), if so. */
+  readonly wasmUnavailable: string | undefined;
   private readonly steps: Step[];
   private readonly bound = new Map<string, Bound>();
   private readonly wasm: WasmRuntime | undefined;
 
-  constructor(graph: Graph, options: SessionOptions = {}) {
+  /**
+   * Prepares a session synchronously (Node; in browsers prefer {@link Session.create}, as engines may refuse to
+   * compile the kernels synchronously on the main thread — 'auto' then falls back to the reference kernels).
+   * `loaded`: kernels from an asynchronous load (internal, see create).
+   */
+  constructor(graph: Graph, options: SessionOptions = {}, loaded?: WasmKernels) {
     this.graph = inferShapes(graph);
     const g = this.graph;
     const variant = options.variant ?? 'auto';
     if (!['auto', 'wasm', 'ref'].includes(variant)) {
       throw new UnsupportedError(`unknown kernel variant '${variant}' (expected 'auto', 'wasm' or 'ref')`);
     }
+    const threads = options.threads ?? 1;
     const useWasm = variant === 'wasm' || (variant === 'auto' && wasmAvailable());
     if (variant === 'wasm' && !wasmAvailable()) throw new UnsupportedError('this JavaScript engine has no WebAssembly SIMD128');
-    const kernels = g.nodes.map((node) => selectKernel(node, g, useWasm ? 'wasm' : 'ref'));
-    this.wasm = kernels.some((k) => k.wasm) ? createWasmRuntime(options.threads ?? 1) : undefined;
+    let kernels = g.nodes.map((node) => selectKernel(node, g, useWasm ? 'wasm' : 'ref'));
+    let wasm: WasmRuntime | undefined;
+    let unavailable: string | undefined;
+    if (kernels.some((k) => k.wasm)) {
+      try {
+        wasm = createWasmRuntime(threads, loaded);
+      } catch (e) {
+        // Bad options stay errors; an engine that cannot load the kernels here leaves 'auto' on the references.
+        if (variant !== 'auto' || /threads must be/.test(String(e))) throw e;
+        unavailable = e instanceof Error ? e.message : String(e);
+        kernels = g.nodes.map((node) => selectKernel(node, g, 'ref'));
+      }
+    }
+    this.wasm = wasm;
+    this.wasmUnavailable = unavailable;
     this.threads = this.wasm?.runner.threads ?? 1;
     const ctx: KernelContext = this.wasm ? { wasm: this.wasm } : {};
     this.steps = g.nodes.map((node, i) => {
@@ -99,6 +121,15 @@ export class Session {
       return { kernel, params: kernel.prepare(node, g, ctx), inputs: node.inputs, outputs: node.outputs };
     });
     this.kernelNames = this.steps.map((s) => s.kernel.name);
+  }
+
+  /**
+   * Prepares a session after loading the WASM kernels asynchronously (the form for browsers' main threads).
+   */
+  static async create(graph: Graph, options: SessionOptions = {}): Promise<Session> {
+    const variant = options.variant ?? 'auto';
+    if (variant === 'ref' || !wasmAvailable()) return new Session(graph, options);
+    return new Session(graph, options, await loadWasmForThreads(options.threads ?? 1));
   }
 
   /**

@@ -104,3 +104,17 @@ test('WASM session: profile lists every node with its kernel and time', { skip: 
     assert.ok(row.minMs >= 0 && row.medianMs >= row.minMs);
   });
 });
+
+test('WASM session: Session.create loads the kernels asynchronously and equals the synchronous form', { skip: !existsSync(small) }, async () => {
+  const g = readTflite(new Uint8Array(readFileSync(small)));
+  const a = await Session.create(g);
+  const b = new Session(g);
+  assert.equal(a.wasmUnavailable, undefined);
+  assert.deepEqual(a.kernelNames, b.kernelNames);
+  const input = a.graph.tensors[a.graph.inputs[0]!]!;
+  const x = pixels(numElements(input.shape), 11);
+  assert.deepEqual(a.run([x]), b.run([x]));
+  const two = await Session.create(g, { threads: 2 });
+  assert.deepEqual(two.run([x]), b.run([x]));
+  two.dispose();
+});

@@ -1,7 +1,5 @@
 import { UnsupportedError } from '../../errors.js';
-import {
-  KERNELS_RELAXED_BASE64, KERNELS_RELAXED_MT_BASE64, KERNELS_SIMD128_BASE64, KERNELS_SIMD128_MT_BASE64,
-} from './binary.generated.js';
+import { KERNELS_RELAXED_BASE64, KERNELS_SIMD128_BASE64, KERNELS_SIMD128_MT_BASE64 } from './binary.generated.js';
 import type { WasmKernelExports } from './exports.js';
 
 /** Which build of the kernels to use: relaxed SIMD (FMA) when the engine validates it, else plain SIMD128. */
@@ -25,7 +23,7 @@ export interface WasmKernelOptions {
   initialPages?: number;
   /** 'auto' (default) picks relaxed when supported. */
   flavor?: WasmFlavor | 'auto';
-  /** The build for a shared memory (threads); a given `memory` must then be shared. */
+  /** The build for a shared memory (threads; plain SIMD128 only); a given `memory` must then be shared. */
   shared?: boolean;
 }
 
@@ -77,16 +75,15 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 function pick(flavor: WasmFlavor | 'auto', shared: boolean): { flavor: WasmFlavor; bytes: Uint8Array<ArrayBuffer> } {
   if (!simdSupported()) throw new UnsupportedError('this JavaScript engine has no WebAssembly SIMD128');
-  const f: WasmFlavor = flavor === 'auto' ? (relaxedSimdSupported() ? 'relaxed' : 'simd128') : flavor;
+  const f: WasmFlavor = flavor === 'auto' ? (relaxedSimdSupported() && !shared ? 'relaxed' : 'simd128') : flavor;
+  if (f === 'relaxed' && shared) throw new UnsupportedError('the shared-memory (threaded) kernels are built for plain SIMD128 only');
   if (f === 'relaxed' && !relaxedSimdSupported()) {
     throw new UnsupportedError('this JavaScript engine has no WebAssembly relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)');
   }
   if (shared && !sharedMemorySupported()) {
     throw new UnsupportedError('this JavaScript engine has no shared WebAssembly memory (browsers: cross-origin isolation)');
   }
-  const b64 = shared
-    ? f === 'relaxed' ? KERNELS_RELAXED_MT_BASE64 : KERNELS_SIMD128_MT_BASE64
-    : f === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64;
+  const b64 = shared ? KERNELS_SIMD128_MT_BASE64 : f === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64;
   return { flavor: f, bytes: decodeBase64(b64) };
 }
 
