@@ -1,2 +1,3 @@
-export { Session, type SessionOptions } from './session.js';
+export { Session, type NodeProfile, type SessionOptions } from './session.js';
+export { formatProfile } from './profile.js';
 export { planArena, type ArenaPlan, ARENA_ALIGN } from './arena.js';

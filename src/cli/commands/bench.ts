@@ -6,6 +6,7 @@ import type { TypedArray } from '../../graph/index.js';
 import { allocate, numElements } from '../../graph/index.js';
 import { buildMobilenet, parseVariant } from '../../models/builders/index.js';
 import { latencyStats, leakCheck, peakRssMb } from '../../tasks/bench_stats.js';
+import { formatProfile, Session } from '../../runtime/index.js';
 import { loadModel } from '../../tasks/load.js';
 import { Model } from '../../tasks/model.js';
 import { intOption } from '../options.js';
@@ -20,6 +21,7 @@ interface BenchOptions {
   json?: boolean;
   cold: boolean;
   leakCheck?: number;
+  profile?: boolean;
   coldChild?: boolean;
 }
 
@@ -36,6 +38,7 @@ export function registerBench(program: Command): void {
     .option('--warmup <n>', 'untimed runs first', (v) => (v === '0' ? 0 : intOption(v)), 3)
     .option('--no-cold', 'skip the cold-start measurement in a fresh process')
     .option('--leak-check <n>', 'instead: run N inferences and report resident memory growth', intOption)
+    .option('--profile', 'instead: time every node over --runs runs and print a per-op table')
     .option('--json', 'print one JSON object')
     .addOption(new Option('--cold-child').hideHelp())
     .action(async (o: BenchOptions) => {
@@ -45,6 +48,13 @@ export function registerBench(program: Command): void {
       }
       const t0 = performance.now();
       const model = await openModel(o);
+      if (o.profile) {
+        const s = new Session(model.graph, { threads: o.threads });
+        const rows = s.profile(o.runs);
+        s.dispose();
+        console.log(o.json ? JSON.stringify(rows) : formatProfile(rows));
+        return;
+      }
       const input = syntheticInput(model);
       const run = () => model.run(input);
       run();
