@@ -1,58 +1,16 @@
 import type { Graph, Node, NodeOf, TypedArray } from '../graph/index.js';
-import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore } from './common.js';
+import { activationRangeFloat, dtypesAre, nodeLabel } from './common.js';
 import { constData, convQuant, floatBias, type ConvQuant } from './conv_quant.js';
 import { defineKernel, type Kernel, type KernelDType } from './kernel.js';
 import { multiplyByQuantizedMultiplierGemm as requantize } from './quant_math.js';
-
-/** Geometry of a 2-D convolution (NHWC input, OHWI filter). */
-interface ConvGeom {
-  batch: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  dilH: number;
-  dilW: number;
-  padTop: number;
-  padLeft: number;
-}
-
-function geometry(node: NodeOf<'CONV_2D'>, g: Graph): ConvGeom {
-  const x = inputTensor(g, node, 0).shape;
-  const w = inputTensor(g, node, 1).shape;
-  const y = outputTensor(g, node).shape;
-  const a = node.attrs;
-  return {
-    batch: x[0]!,
-    inH: x[1]!,
-    inW: x[2]!,
-    inC: x[3]!,
-    outH: y[1]!,
-    outW: y[2]!,
-    outC: y[3]!,
-    kH: w[1]!,
-    kW: w[2]!,
-    strideH: a.strideH,
-    strideW: a.strideW,
-    dilH: a.dilationH,
-    dilW: a.dilationW,
-    padTop: padBefore(a.strideH, a.dilationH, x[1]!, w[1]!, y[1]!),
-    padLeft: padBefore(a.strideW, a.dilationW, x[2]!, w[2]!, y[2]!),
-  };
-}
+import { filterGeometry, type WindowGeom } from './window_geom.js';
 
 /**
  * Gathers the receptive field of output pixel (b, oy, ox) into `patch` (KH·KW·C, filter order),
  * each value plus `offset`; padded positions get `fill`.
  */
 function gatherPatch(
-  geo: ConvGeom,
+  geo: WindowGeom,
   x: ArrayLike<number>,
   b: number,
   oy: number,
@@ -79,7 +37,7 @@ function gatherPatch(
 }
 
 interface ConvF32 {
-  geo: ConvGeom;
+  geo: WindowGeom;
   filter: Float32Array;
   bias: Float32Array;
   lo: number;
@@ -95,7 +53,7 @@ export const conv2d_f32_ref: Kernel<ConvF32> = defineKernel({
   supports: (node: Node, g: Graph) => node.op === 'CONV_2D' && dtypesAre(g, [...node.inputs, ...node.outputs], 'float32'),
   prepare(node: Node, g: Graph): ConvF32 {
     const n = node as NodeOf<'CONV_2D'>;
-    const geo = geometry(n, g);
+    const geo = filterGeometry(n, g);
     const [lo, hi] = activationRangeFloat(n.attrs.activation, nodeLabel(node));
     return { geo, filter: Float32Array.from(constData(node, g, 1, 'filter')), bias: floatBias(node, g, geo.outC), lo, hi };
   },
@@ -124,7 +82,7 @@ export const conv2d_f32_ref: Kernel<ConvF32> = defineKernel({
 });
 
 interface ConvQ {
-  geo: ConvGeom;
+  geo: WindowGeom;
   /** Filter values minus their zero point, OHWI. */
   filter: Int32Array;
   q: ConvQuant;
@@ -132,7 +90,7 @@ interface ConvQ {
 
 function prepareQuant(node: Node, g: Graph): ConvQ {
   const n = node as NodeOf<'CONV_2D'>;
-  const geo = geometry(n, g);
+  const geo = filterGeometry(n, g);
   const q = convQuant(node, g, geo.outC, n.attrs.activation);
   const raw = constData(node, g, 1, 'filter');
   const k = geo.kH * geo.kW * geo.inC;

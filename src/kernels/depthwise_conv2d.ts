@@ -1,52 +1,18 @@
 import type { Graph, Node, NodeOf, TypedArray } from '../graph/index.js';
-import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore } from './common.js';
+import { activationRangeFloat, dtypesAre, nodeLabel } from './common.js';
 import { constData, convQuant, floatBias, type ConvQuant } from './conv_quant.js';
 import { defineKernel, type Kernel, type KernelDType } from './kernel.js';
 import { multiplyByQuantizedMultiplier } from './quant_math.js';
+import { filterGeometry, type WindowGeom } from './window_geom.js';
 
 /** Geometry of a depthwise convolution (NHWC input, 1HWC filter, C = inC · multiplier). */
-interface DwGeom {
-  batch: number;
-  inH: number;
-  inW: number;
-  inC: number;
+interface DwGeom extends WindowGeom {
   mult: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  dilH: number;
-  dilW: number;
-  padTop: number;
-  padLeft: number;
 }
 
 function geometry(node: NodeOf<'DEPTHWISE_CONV_2D'>, g: Graph): DwGeom {
-  const x = inputTensor(g, node, 0).shape;
-  const w = inputTensor(g, node, 1).shape;
-  const y = outputTensor(g, node).shape;
-  const a = node.attrs;
-  return {
-    batch: x[0]!,
-    inH: x[1]!,
-    inW: x[2]!,
-    inC: x[3]!,
-    mult: y[3]! / x[3]!,
-    outH: y[1]!,
-    outW: y[2]!,
-    outC: y[3]!,
-    kH: w[1]!,
-    kW: w[2]!,
-    strideH: a.strideH,
-    strideW: a.strideW,
-    dilH: a.dilationH,
-    dilW: a.dilationW,
-    padTop: padBefore(a.strideH, a.dilationH, x[1]!, w[1]!, y[1]!),
-    padLeft: padBefore(a.strideW, a.dilationW, x[2]!, w[2]!, y[2]!),
-  };
+  const geo = filterGeometry(node, g);
+  return { ...geo, mult: geo.outC / geo.inC };
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { Graph, Node, NodeOf, TypedArray } from '../graph/index.js';
 import { activationRangeFloat, activationRangeQuantized, dtypesAre, nodeLabel, outputTensor, quantOf } from './common.js';
 import { defineKernel, type Kernel, type KernelDType } from './kernel.js';
-import { forEachWindow, poolGeometry, type PoolGeom } from './pool_geom.js';
+import { forEachWindow, poolGeometry, type WindowGeom } from './window_geom.js';
 
 interface PoolP {
-  geo: PoolGeom;
+  geo: WindowGeom;
   lo: number;
   hi: number;
 }
@@ -32,7 +32,7 @@ function maxPoolKernel(dtype: KernelDType, t: 'float32' | 'uint8' | 'int8'): Ker
     run(p: PoolP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
       const x = inputs[0] as Float32Array | Uint8Array | Int8Array;
       const y = outputs[0] as Float32Array | Uint8Array | Int8Array;
-      const C = p.geo.channels;
+      const C = p.geo.inC;
       forEachWindow(p.geo, (base, count, o) => {
         for (let c = 0; c < C; c++) {
           let m = -Infinity;
