@@ -34,17 +34,5 @@ export function lutKernel(
   t: 'uint8' | 'int8',
   table: (node: Node, g: Graph) => Uint8Array,
 ): Kernel<Uint8Array> {
-  return defineKernel({
-    name: `${short}_${dtype}_ref`,
-    op,
-    dtype,
-    variant: 'ref',
-    supports: (node: Node, g: Graph) => node.op === op && dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], t),
-    prepare: table,
-    run(p: Uint8Array, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
-      const x = inputs[0] as Uint8Array | Int8Array;
-      const y = outputs[0] as Uint8Array | Int8Array;
-      for (let i = 0; i < x.length; i++) y[i] = p[x[i]! & 0xff]!;
-    },
-  });
+  return unaryKernel(op, short, dtype, t, table, (p, x) => p[x & 0xff]!);
 }
