@@ -4,25 +4,16 @@
  */
 import { Builder } from 'flatbuffers';
 import { zipSync } from 'fflate';
-import type { Normalization } from '../../graph/graph.js';
 import { f32Vector, offsetVector, slots } from './fb_write.js';
-import { COLOR_SPACE_RGB, CONTENT_PROPERTIES, M, NORMALIZATION_OPTIONS, TENSOR_AXIS_LABELS } from './metadata.js';
+import { COLOR_SPACE_RGB, CONTENT_PROPERTIES, M, NORMALIZATION_OPTIONS, TENSOR_AXIS_LABELS, type TfliteMetadata } from './metadata.js';
 
-/** What to put in a model's TFLite metadata. */
-export interface TfliteMetadataInput {
-  name?: string;
-  description?: string;
-  version?: string;
-  author?: string;
-  license?: string;
-  /** Oldest metadata parser able to read it; default "1.0.0". */
-  minParserVersion?: string;
-  /** Normalisation of the (float) input image, as NormalizationOptions of the first input. */
-  normalization?: Normalization;
+/**
+ * What to put in a model's TFLite metadata: the fields the reader returns (`minParserVersion` defaults to "1.0.0",
+ * `labelsFile` to "labels.txt"), and the labels themselves.
+ */
+export interface TfliteMetadataInput extends TfliteMetadata {
   /** Class labels of the first output, stored as an associated TENSOR_AXIS_LABELS file. */
   labels?: string[];
-  /** Name of the labels file inside the appended ZIP archive; default "labels.txt". */
-  labelsFile?: string;
 }
 
 /** The metadata buffer and, when there are labels, the ZIP archive to append to the model file. */
