@@ -159,6 +159,18 @@ INLINE v128_t fmadd4(v128_t a, v128_t b, v128_t c) {
 INLINE v128_t fmadd4(v128_t a, v128_t b, v128_t c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
 #endif
 
+/* requant4_apply (double rounding: srdhm, then rounding half away from zero) with one multiplier, no left shift and
+ * a right shift e >= 1 for all lanes, in one 64-bit rounding: floor((x*m + 2^30 + 2^(30+e) - [x<0]*2^31) / 2^(31+e)).
+ * (For e >= 1, [x<0] may stand for [srdhm(x, m) < 0]: where they differ the quotient is 0 either way.) The 2^31 is
+ * taken off the high words: one less where the low word is below 2^31. rnd as in qhdr. */
+INLINE v128_t requant4_dw_fused(v128_t x, v128_t mult, v128_t rnd, int right1) {
+  const v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, mult), rnd);
+  const v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, mult), rnd);
+  const v128_t hw = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7), lw = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+  const v128_t borrow = wasm_v128_and(wasm_i32x4_shr(x, 31), wasm_i32x4_gt(lw, wasm_i32x4_const_splat(-1)));
+  return wasm_i32x4_shr(wasm_i32x4_add(hw, borrow), right1);
+}
+
 /* Clamps to [lo, hi] (relu: [0, inf], relu6: [0, 6]). */
 INLINE v128_t fclamp4(v128_t x, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(x, lo), hi); }
 

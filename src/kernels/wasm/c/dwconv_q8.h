@@ -79,7 +79,11 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_
           acch = wasm_i32x4_add(acch, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(wp + 16)));
         }
         const requant4 *rq = (const requant4 *)wp;
-        if (uniform) {
+        if (uniform == 2) {
+          const v128_t rnd = wasm_v128_load64_splat(&hd->rnd);
+          accl = requant4_dw_fused(accl, vm, rnd, hd->right1);
+          acch = requant4_dw_fused(acch, vm, rnd, hd->right1);
+        } else if (uniform) {
           accl = requant4_dw_uniform(accl, vm, hd->left, hd->right);
           acch = requant4_dw_uniform(acch, vm, hd->left, hd->right);
         } else {
@@ -99,7 +103,11 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_
 EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow,
                          uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
                          XT *scratch) {
-  if (((const qhdr *)packed)->uniform) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 1);
+  const qhdr *hd = (const qhdr *)packed;
+  /* 2: per-tensor multiplier < 1 (no left shift, a right shift), the common case, with the fused rounding. */
+  if (hd->uniform && hd->left == 0 && hd->right > 0)
+    run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 2);
+  else if (hd->uniform) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 1);
   else run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 0);
 }
 
