@@ -1,7 +1,7 @@
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { Padding } from '../../graph/ops.js';
 import { numElements, shapeToString } from '../../graph/tensor.js';
-import type { GraphEmitter } from './emit.js';
+import type { GraphEmitter } from '../../graph/emitter.js';
 import type { KerasLayer } from './topology.js';
 
 /** What a layer conversion needs: the graph under construction and the weights. */

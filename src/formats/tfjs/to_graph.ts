@@ -1,7 +1,7 @@
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { Graph, Normalization } from '../../graph/graph.js';
 import { toFloat32 } from '../named_tensor.js';
-import { GraphEmitter } from './emit.js';
+import { GraphEmitter } from '../../graph/emitter.js';
 import { foldAndFuse } from './fold.js';
 import { applyLayer, type LayerContext } from './layers.js';
 import type { TfjsLayersModel } from './read.js';

@@ -1,14 +1,12 @@
 import { MobilenetError } from '../../errors.js';
 import type { Graph, ModelMeta } from '../../graph/graph.js';
-import type { Node, OpAttrs, OpName } from '../../graph/ops.js';
-import { numElements, shapeToString, type Tensor } from '../../graph/tensor.js';
+import { GraphEmitter } from '../../graph/emitter.js';
+import { numElements, shapeToString } from '../../graph/tensor.js';
 import type { Layout } from './spec.js';
 import type { WeightSource } from './weights.js';
 
 /** Accumulates tensors and nodes of a graph under construction, and pulls parameters from a WeightSource. */
-export class GraphBuilder {
-  readonly tensors: Tensor[] = [];
-  readonly nodes: Node[] = [];
+export class GraphBuilder extends GraphEmitter {
   /** Parameters as the source framework counts them: every requested value except batch-norm running statistics. */
   unfoldedParams = 0;
   private readonly scalars = new Map<number, number>();
@@ -18,23 +16,8 @@ export class GraphBuilder {
     readonly layout: Layout,
     /** Batch-norm epsilon of the reference implementation. */
     readonly bnEps: number,
-  ) {}
-
-  /** Shape of tensor `t`. */
-  shape(t: number): number[] {
-    return this.tensors[t]!.shape;
-  }
-
-  /** Adds a float32 activation tensor and returns its index. */
-  activation(name: string, shape: number[]): number {
-    this.tensors.push({ name, dtype: 'float32', shape });
-    return this.tensors.length - 1;
-  }
-
-  /** Adds a constant tensor and returns its index. */
-  constant(name: string, shape: number[], data: Float32Array | Int32Array): number {
-    this.tensors.push({ name, dtype: data instanceof Int32Array ? 'int32' : 'float32', shape, data });
-    return this.tensors.length - 1;
+  ) {
+    super();
   }
 
   /** A shared float32 constant of shape [1] holding `value`. */
@@ -45,13 +28,6 @@ export class GraphBuilder {
       this.scalars.set(value, t);
     }
     return t;
-  }
-
-  /** Appends a node producing one new activation of `outShape`; returns the output tensor index. */
-  op<K extends OpName>(op: K, attrs: OpAttrs[K], inputs: number[], outShape: number[], name: string): number {
-    const out = this.activation(name, outShape);
-    this.nodes.push({ op, attrs, inputs, outputs: [out], name } as Node);
-    return out;
   }
 
   /** Fetches a parameter of the unfolded network (PyTorch layout) and checks its size. */
@@ -80,6 +56,7 @@ export class GraphBuilder {
 
   /** The finished graph. */
   finish(inputs: number[], outputs: number[], meta: ModelMeta): Graph {
-    return { tensors: this.tensors, nodes: this.nodes, inputs, outputs, meta };
+    this.inputs.push(...inputs);
+    return this.graph(outputs, meta);
   }
 }
