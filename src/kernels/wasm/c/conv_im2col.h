@@ -5,7 +5,7 @@
 
 void GEMM_RUN(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride);
 
-/** Scratch elements needed by run (one output row of patches plus slack). */
+/** Scratch elements needed by run (one output row of patches plus slack for 16-byte copies). */
 EXPORT uint32_t FN(scratch_size)(uint32_t kh, uint32_t kw, uint32_t cin, uint32_t ow) {
   return ow * kh * kw * cin + 16;
 }
@@ -20,8 +20,20 @@ EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t
   for (uint32_t oy = oy0; oy < oy1; oy++) {
     XT *row = scratch;
     for (uint32_t ox = 0; ox < ow; ox++) {
+      const int32_t ix0 = (int32_t)(ox * stride) - (int32_t)pad_left;
+      const int cols_inside = ix0 >= 0 && ix0 + (int32_t)kw <= (int32_t)w;
       for (uint32_t ky = 0; ky < kh; ky++) {
         const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
+        if (cols_inside && iy >= 0 && iy < (int32_t)h) {
+          /* The kw pixels of this filter row are contiguous: copy them in 16-byte pieces. The last piece may write
+           * past them into the next patch (written afterwards) or the scratch slack, and read into the input slack. */
+          const uint8_t *src = (const uint8_t *)(in + ((uint32_t)iy * w + (uint32_t)ix0) * cin);
+          uint8_t *dst = (uint8_t *)row;
+          const uint32_t bytes = kw * cin * (uint32_t)sizeof(XT);
+          for (uint32_t b = 0; b < bytes; b += 16) wasm_v128_store(dst + b, wasm_v128_load(src + b));
+          row += kw * cin;
+          continue;
+        }
         for (uint32_t kx = 0; kx < kw; kx++, row += cin) {
           const int32_t ix = (int32_t)(ox * stride + kx) - (int32_t)pad_left;
           if (iy >= 0 && iy < (int32_t)h && ix >= 0 && ix < (int32_t)w) {
