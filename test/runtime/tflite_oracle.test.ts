@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
@@ -7,6 +6,7 @@ import { numElements, type TypedArray } from '../../src/graph/index.js';
 import { Session } from '../../src/runtime/index.js';
 import { dataPath, sharedTflite } from '../helpers/data.js';
 import { randomBytes } from '../helpers/random.js';
+import { assertMatchesInterpreter } from '../helpers/compare.js';
 import { tfliteOracle } from '../helpers/oracle.js';
 
 /** Raw RGB pixels of a photo squashed to w×h. */
@@ -32,21 +32,7 @@ for (const [name, path] of Object.entries(sharedTflite)) {
           input.dtype === 'float32' ? Float32Array.from(pixels, (p) => (p - 127.5) / 127.5) : Uint8Array.from(pixels);
         const want = oracle.run(x);
         const [got] = session.run([x]);
-        assert.equal(got!.length, want.length);
-        if (input.dtype === 'float32') {
-          let maxAbs = 0;
-          let maxDiff = 0;
-          for (let i = 0; i < want.length; i++) {
-            maxAbs = Math.max(maxAbs, Math.abs(want[i]!));
-            maxDiff = Math.max(maxDiff, Math.abs(Number(got![i]) - want[i]!));
-          }
-          assert.ok(maxDiff <= 1e-5 * maxAbs, `input ${k}: max difference ${maxDiff} vs max |output| ${maxAbs}`);
-        } else {
-          let differing = 0;
-          for (let i = 0; i < want.length; i++) if (want[i] !== got![i]) differing++;
-          assert.equal(differing, 0, `input ${k}: ${differing} of ${want.length} output bytes differ`);
-          assert.equal(got!.constructor, want.constructor);
-        }
+        assertMatchesInterpreter(got, want, `input ${k}`);
       }
     });
   });

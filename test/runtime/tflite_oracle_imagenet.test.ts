@@ -1,8 +1,8 @@
-import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadModel } from '../../src/tasks/load.js';
 import { dataPath, sharedTflite } from '../helpers/data.js';
+import { assertMatchesInterpreter } from '../helpers/compare.js';
 import { tfliteOracle } from '../helpers/oracle.js';
 
 /** Every 50th shared ImageNet sample image (10 of 500, grayscale ones included by the stride). */
@@ -21,21 +21,7 @@ for (const [name, path] of Object.entries(sharedTflite).filter(([n]) => n !== 'v
       const x = await model.preprocess(image);
       const want = oracle.run(x);
       const [got] = model.run(x);
-      if (model.input.dtype === 'float32') {
-        let maxAbs = 0;
-        let maxDiff = 0;
-        for (let i = 0; i < want.length; i++) {
-          maxAbs = Math.max(maxAbs, Math.abs(want[i]!));
-          maxDiff = Math.max(maxDiff, Math.abs(Number(got![i]) - want[i]!));
-        }
-        assert.ok(maxDiff <= 1e-5 * maxAbs, `${image}: max difference ${maxDiff} vs max |output| ${maxAbs}`);
-      } else {
-        assert.deepEqual(
-          Buffer.from(got!.buffer, got!.byteOffset, got!.byteLength),
-          Buffer.from(want.buffer, want.byteOffset, want.byteLength),
-          `${image}: output bytes differ`,
-        );
-      }
+      assertMatchesInterpreter(got, want, image);
     }
   });
 }

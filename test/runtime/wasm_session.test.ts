@@ -8,6 +8,7 @@ import { readTflite } from '../../src/formats/tflite/index.js';
 import { numElements, type TypedArray } from '../../src/graph/index.js';
 import { Session } from '../../src/runtime/index.js';
 import { sharedTflite } from '../helpers/data.js';
+import { assertMatchesInterpreter } from '../helpers/compare.js';
 import { tfliteOracle } from '../helpers/oracle.js';
 
 function pixels(n: number, seed: number): Uint8Array {
@@ -40,21 +41,7 @@ for (const [name, path] of Object.entries(sharedTflite)) {
           const want = oracle.run(x);
           for (const s of sessions) {
             const [got] = s.run([x]);
-            const what = `threads ${s.threads} seed ${seed}`;
-            assert.equal(got!.length, want.length, what);
-            if (input.dtype === 'float32') {
-              let maxAbs = 0;
-              let maxDiff = 0;
-              for (let i = 0; i < want.length; i++) {
-                maxAbs = Math.max(maxAbs, Math.abs(want[i]!));
-                maxDiff = Math.max(maxDiff, Math.abs(Number(got![i]) - want[i]!));
-              }
-              assert.ok(maxDiff <= 1e-5 * maxAbs, `${what}: max difference ${maxDiff} vs max |output| ${maxAbs}`);
-            } else {
-              let differing = 0;
-              for (let i = 0; i < want.length; i++) if (want[i] !== got![i]) differing++;
-              assert.equal(differing, 0, `${what}: ${differing} of ${want.length} output bytes differ`);
-            }
+            assertMatchesInterpreter(got, want, `threads ${s.threads} seed ${seed}`);
           }
         }
       } finally {
