@@ -10,6 +10,7 @@ import {
   type TfjsLayersModel,
 } from '../../src/formats/tfjs/index.js';
 import { Session } from '../../src/runtime/index.js';
+import { maxRelDiff } from '../helpers/compare.js';
 
 // Small Keras models built and run by TF.js itself (the reference), saved to model.json artifacts,
 // read and converted by us, and run by our engine.
@@ -73,17 +74,6 @@ function randomizeWeights(model: tf.LayersModel, seed: number): void {
     const v = rand(n, k++, isVar || isGamma ? 0.5 : -0.5, isVar || isGamma ? 1.5 : 0.5);
     w.write(tf.tensor(v, w.shape as number[]));
   }
-}
-
-function maxRelDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  assert.equal(got.length, want.length, 'output length');
-  let md = 0;
-  let mx = 0;
-  for (let i = 0; i < want.length; i++) {
-    md = Math.max(md, Math.abs(got[i] - want[i]));
-    mx = Math.max(mx, Math.abs(want[i]));
-  }
-  return md / mx;
 }
 
 async function runBoth(model: tf.LayersModel, m: TfjsLayersModel, shape: number[], seed: number): Promise<number> {

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { readTfjsLayersModel, tfjsLayersToGraph } from '../../src/formats/tfjs/index.js';
 import { validateGraph } from '../../src/graph/validate.js';
 import { Session } from '../../src/runtime/index.js';
+import { maxRelDiff } from '../helpers/compare.js';
 import { dataPath } from '../helpers/data.js';
 
 // The shared Keras MobileNetV1 0.25 (TF.js layers format) run by @tensorflow/tfjs and by our engine
@@ -17,17 +18,6 @@ const images = ['dog.jpg', 'owl.jpg', 'parrot.jpg'];
 async function pixels(file: string): Promise<Float32Array> {
   const raw = await sharp(dataPath('images', file)).removeAlpha().resize(224, 224, { fit: 'fill' }).raw().toBuffer();
   return Float32Array.from(raw, (v) => v / 127.5 - 1);
-}
-
-function maxRel(got: Float32Array, want: Float32Array): number {
-  assert.equal(got.length, want.length);
-  let md = 0;
-  let mx = 0;
-  for (let i = 0; i < want.length; i++) {
-    md = Math.max(md, Math.abs(got[i] - want[i]));
-    mx = Math.max(mx, Math.abs(want[i]));
-  }
-  return md / mx;
 }
 
 const argmax = (a: Float32Array): number => a.reduce((b, v, i) => (v > a[b] ? i : b), 0);
@@ -76,7 +66,7 @@ describe('shared TF.js MobileNetV1 0.25: our engine vs @tensorflow/tfjs', () => 
       const x = await pixels(file);
       const [logits, feats, probs] = session.run([x], [logitsT, g.meta.featureTensor!, g.outputs[0]]) as Float32Array[];
       const want = (probe.predict(tf.tensor4d(x, [1, 224, 224, 3])) as tf.Tensor[]).map((t) => t.dataSync() as Float32Array);
-      const rel = [maxRel(logits, want[0]), maxRel(feats, want[1]), maxRel(probs, want[2])];
+      const rel = [maxRelDiff(logits, want[0]), maxRelDiff(feats, want[1]), maxRelDiff(probs, want[2])];
       if (process.env.SHOW_FIGURES) console.log(`${file}: relative differences logits/features/probs ${rel.map((r) => r.toExponential(2)).join(' ')}; top-1 ${argmax(probs)}`);
       rel.forEach((r, i) => assert.ok(r <= 1e-4, `${file} ${['logits', 'features', 'probabilities'][i]}: ${r}`));
       assert.equal(argmax(probs), argmax(want[2]), `${file}: top-1`);

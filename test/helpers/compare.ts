@@ -24,3 +24,15 @@ export function assertMatchesInterpreter(got: TypedArray | undefined, want: Floa
     assert.equal(differing, 0, `${what}: ${differing} of ${want.length} output values differ`);
   }
 }
+
+/** The largest |got − want| over the largest |want| (the arrays must have the same length). */
+export function maxRelDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  assert.equal(got.length, want.length, 'output length');
+  let md = 0;
+  let mx = 0;
+  for (let i = 0; i < want.length; i++) {
+    md = Math.max(md, Math.abs(got[i]! - want[i]!));
+    mx = Math.max(mx, Math.abs(want[i]!));
+  }
+  return md / mx;
+}
