@@ -8,6 +8,7 @@ import { buildMobilenet, parseVariant } from '../../models/builders/index.js';
 import { latencyStats, leakCheck, peakRssMb } from '../../tasks/bench_stats.js';
 import { formatProfile, Session } from '../../runtime/index.js';
 import { loadModel } from '../../tasks/load.js';
+import { DEFAULT_MODEL } from '../../models/zoo.js';
 import { Model } from '../../tasks/model.js';
 import { intOption } from '../options.js';
 
@@ -30,7 +31,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('measure inference latency (median/min/max/p90), throughput, cold start and peak memory')
-    .option('-m, --model <name|path|variant>', 'zoo name, model file or builder variant (e.g. v2-1.0-224)', 'v2-1.0-224')
+    .option('-m, --model <name|path|variant>', 'zoo name, model file or builder variant (e.g. v2-1.0-224)', DEFAULT_MODEL)
     .option('--model-dir <dir>', 'directory holding named models')
     .option('--threads <n>', 'threads for the session', intOption, 1)
     .option('--batch <n>', 'images run back to back per timed run', intOption, 1)
