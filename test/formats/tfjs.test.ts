@@ -11,6 +11,7 @@ import {
 } from '../../src/formats/tfjs/index.js';
 import { Session } from '../../src/runtime/index.js';
 import { maxRelDiff } from '../helpers/compare.js';
+import { mulberry32 } from '../helpers/random.js';
 
 // Small Keras models built and run by TF.js itself (the reference), saved to model.json artifacts,
 // read and converted by us, and run by our engine.
@@ -55,13 +56,8 @@ function modelJson(a: Artifacts, specs = a.weightSpecs, data = new Uint8Array(a.
 
 /** Deterministic pseudo-random values in [lo, hi). */
 function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
-  return out;
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => lo + next() * (hi - lo));
 }
 
 /** Gives every weight deterministic random values (BN variances positive), so folding is exercised. */

@@ -6,14 +6,12 @@ import { readTorchStateDict, toFloat32 } from '../../src/formats/pytorch/index.j
 import { buildMobilenet, parseVariant, type ModelSpec } from '../../src/models/builders/index.js';
 import { Session } from '../../src/runtime/index.js';
 import { projectRoot } from '../helpers/data.js';
+import { mulberry32 } from '../helpers/random.js';
 
 /** Deterministic input in [-1, 1). */
 function randomInput(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => next() * 2 - 1);
 }
 
 /** A little-endian float32 file. */

@@ -12,16 +12,14 @@ import {
   type PreprocessOptions,
 } from '../../src/models/preprocess.js';
 import { dataPath } from '../helpers/data.js';
+import { randomBytes } from '../helpers/random.js';
 
 before(async () => {
   await tf.setBackend('cpu');
 });
 
 function randomImage(width: number, height: number, seed: number): RgbImage {
-  let s = seed >>> 0;
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < data.length; i++) data[i] = (s = (s * 1664525 + 1013904223) >>> 0) >>> 24;
-  return { width, height, data };
+  return { width, height, data: randomBytes(width * height * 3, seed) };
 }
 
 /** TF.js resizeBilinear of a region [top, left, height, width] of the image, as a flat array. */

@@ -12,14 +12,14 @@ import { Session } from '../../src/runtime/index.js';
 import { exportClassifier, type LinearHead } from '../../src/tasks/export_tflite.js';
 import { dataPath, sharedTflite } from '../helpers/data.js';
 import { tfliteOracle } from '../helpers/oracle.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const IMAGES = ['parrot.jpg', 'hot_dog.jpg', 'grace_hopper.bmp', 'owl.jpg', 'imagenet_finch.jpeg'];
 const SLIM = { mean: [127.5], std: [127.5] };
 
 /** A seeded random head over `features` inputs; with a standardisation when `standardise`. */
 function randomHead(features: number, classes: number, seed: number, standardise: boolean): LinearHead {
-  let s = seed >>> 0;
-  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const next = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
   const head: LinearHead = {
     weights: Float32Array.from({ length: classes * features }, () => (gauss() * 3) / Math.sqrt(features)),
