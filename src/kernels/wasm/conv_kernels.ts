@@ -5,7 +5,7 @@ import { numElements } from '../../graph/index.js';
 import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore } from '../common.js';
 import { constData, convQuant, floatBias } from '../conv_quant.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
-import { share } from './context.js';
+import { share, type WasmContext } from './context.js';
 import { addr, computed, fns, needWasm, tasks, uniform, type Tasks } from './kernel_common.js';
 
 type T = 'float32' | 'uint8' | 'int8';
@@ -45,6 +45,8 @@ function gemmSupports(node: Node, g: Graph, t: T): boolean {
 
 interface GemmP {
   t: Tasks;
+  /** Split output channel blocks instead of rows (few rows, several threads: each thread reads only its weights). */
+  cols: boolean;
   packed: number;
   m: number;
   k: number;
@@ -52,9 +54,31 @@ interface GemmP {
   es: number;
 }
 
+/** Rows below which a threaded GEMM splits output channels instead. */
+const FEW_ROWS = 64;
+
+/** The task plan of a GEMM of m x k by k x n. */
+function gemmTasks(w: WasmContext, dt: KernelDType, m: number, n: number): { t: Tasks; cols: boolean } {
+  const blocks = Math.ceil(n / 8);
+  const cols = w.runner.threads > 1 && m < FEW_ROWS && blocks >= 2;
+  return cols
+    ? { t: tasks(w, `gemm_${dt}_4x8_run_cols`, Math.ceil(blocks / 2)), cols }
+    : { t: tasks(w, `gemm_${dt}_4x8_run`, Math.ceil(m / 16)), cols };
+}
+
 function runGemm(p: GemmP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
   const x = addr(inputs[0]!), y = addr(outputs[0]!);
   const { runner, fn, n } = p.t;
+  if (p.cols) {
+    const blocks = Math.ceil(p.n / 8);
+    for (let t = 0; t < n; t++) {
+      const [b0, b1] = share(blocks, n, t);
+      const a = runner.args(t);
+      a[0] = p.m; a[1] = x; a[2] = p.k; a[3] = p.packed; a[4] = y; a[5] = p.n; a[6] = b0; a[7] = b1;
+    }
+    runner.run(fn, n);
+    return;
+  }
   for (let t = 0; t < n; t++) {
     const [m0, m1] = share(p.m, n, t, 4);
     const a = runner.args(t);
@@ -82,7 +106,7 @@ function conv1x1(dt: KernelDType): Kernel<GemmP> {
       const x = inputTensor(g, node, 0).shape;
       const k = x[3]!, n = outputTensor(g, node).shape[3]!;
       const m = numElements(x) / k;
-      return { t: tasks(w, `gemm_${dt}_4x8_run`, Math.ceil(m / 16)), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
+      return { ...gemmTasks(w, dt, m, n), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
     },
     run: runGemm,
   });
@@ -102,7 +126,7 @@ function fullyConnected(dt: KernelDType): Kernel<GemmP> {
       const w = needWasm(ctx, node);
       const [n, k] = inputTensor(g, node, 1).shape as [number, number];
       const m = numElements(inputTensor(g, node, 0).shape) / k;
-      return { t: tasks(w, `gemm_${dt}_4x8_run`, Math.ceil(m / 16)), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
+      return { ...gemmTasks(w, dt, m, n), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
     },
     run: runGemm,
   });

@@ -19,6 +19,10 @@ export interface WasmKernelExports {
     shift: number, outZp: number, outMin: number, outMax: number, packed: number): void;
   /** y[m][0..n) (row stride yStride) from x[m][0..k) (row stride xStride). */
   gemm_u8_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number): void;
+  /** Every GEMM also has `*_run_cols(m, x, xStride, packed, y, yStride, nb0, nb1)`: output channel blocks [nb0, nb1)
+   * of 8 only, for one thread's share when rows are few. */
+  gemm_u8_4x8_run_cols(m: number, x: number, xStride: number, packed: number, y: number, yStride: number, nb0: number,
+    nb1: number): void;
   gemm_i8_4x8_packed_size(k: number, n: number): number;
   gemm_i8_4x8_pack(k: number, n: number, w: number, bias: number, xZp: number, wZp: number, mult: number,
     shift: number, outZp: number, outMin: number, outMax: number, packed: number): void;
@@ -87,6 +91,12 @@ export interface WasmKernelExports {
   add_u8_run(n: number, a: number, b: number, params: number, y: number): void;
   add_i8_params_size(): number;
   add_i8_run(n: number, a: number, b: number, params: number, y: number): void;
+
+  /** MUL as TFLite computes it: y[p][i] = a[p][i] * b[i] for p < pixels, i < c (b one row broadcast over the pixels,
+   * or pixels = 1 and c = n for same shapes). params: 8 int32 (in1Offset, in2Offset, outOffset, multiplier,
+   * leftShift, rightShift, outMin, outMax). */
+  mul_u8_run(pixels: number, c: number, a: number, b: number, params: number, y: number): void;
+  mul_i8_run(pixels: number, c: number, a: number, b: number, params: number, y: number): void;
 
   /** Global average pooling; acc: channels + 8 int32 of scratch. Input and output share quantization. */
   gavgpool_u8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;

@@ -31,14 +31,14 @@ INLINE void store_row(float *c, v128_t lo, v128_t hi, v128_t vmin, v128_t vmax, 
   else store_floats(c, lo, nr);
 }
 
-/** C[m][0..n) for m < M: rows of x at x + m*x_stride floats, rows of C at c + m*c_stride floats. */
-EXPORT void gemm_f32_4x8_run(uint32_t m, const float *x, uint32_t x_stride, const void *packed, float *c,
-                             uint32_t c_stride) {
+/** Output channels of blocks [nb0, nb1) of 8 only (one thread's share when rows are few). */
+EXPORT NOINLINE void gemm_f32_4x8_run_cols(uint32_t m, const float *x, uint32_t x_stride, const void *packed, float *c,
+                                           uint32_t c_stride, uint32_t nb0, uint32_t nb1) {
   const fhdr *h = (const fhdr *)packed;
-  const uint32_t k = h->k, n = h->n;
+  const uint32_t k = h->k, n = h->n < nb1 * NR ? h->n : nb1 * NR;
   const v128_t vmin = wasm_f32x4_splat(h->out_min), vmax = wasm_f32x4_splat(h->out_max);
-  const float *blk = (const float *)((const uint8_t *)packed + sizeof(fhdr));
-  for (uint32_t n0 = 0; n0 < n; n0 += NR, blk += (k + 1) * NR) {
+  const float *blk = (const float *)((const uint8_t *)packed + sizeof(fhdr)) + nb0 * (k + 1) * NR;
+  for (uint32_t n0 = nb0 * NR; n0 < n; n0 += NR, blk += (k + 1) * NR) {
     const uint32_t nr = n - n0 < NR ? n - n0 : NR;
     for (uint32_t m0 = 0; m0 < m; m0 += MR) {
       const uint32_t mr = m - m0 < MR ? m - m0 : MR;
@@ -67,4 +67,10 @@ EXPORT void gemm_f32_4x8_run(uint32_t m, const float *x, uint32_t x_stride, cons
       if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, vmin, vmax, nr);
     }
   }
+}
+
+/** C[m][0..n) for m < M: rows of x at x + m*x_stride floats, rows of C at c + m*c_stride floats. */
+EXPORT void gemm_f32_4x8_run(uint32_t m, const float *x, uint32_t x_stride, const void *packed, float *c,
+                             uint32_t c_stride) {
+  gemm_f32_4x8_run_cols(m, x, x_stride, packed, c, c_stride, 0, (((const fhdr *)packed)->n + NR - 1) / NR);
 }

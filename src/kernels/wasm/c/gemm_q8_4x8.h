@@ -92,14 +92,15 @@ INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhd
 }
 
 INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride,
-                     const int uniform) {
+                     uint32_t nb0, uint32_t nb1, const int uniform) {
   const qhdr *h = (const qhdr *)packed;
   const v128_t vm = wasm_i32x4_splat(h->mult);
-  const uint32_t k = h->k, n = h->n, kp = h->kp;
+  const uint32_t k = h->k, kp = h->kp;
+  const uint32_t n = h->n < nb1 * NR ? h->n : nb1 * NR;
   const v128_t zp = wasm_i16x8_splat((int16_t)h->out_zp);
   const v128_t vmin = wasm_i8x16_splat((int8_t)h->out_min), vmax = wasm_i8x16_splat((int8_t)h->out_max);
-  const uint8_t *blk = (const uint8_t *)packed + sizeof(qhdr);
-  for (uint32_t n0 = 0; n0 < n; n0 += NR, blk += block_bytes(kp)) {
+  const uint8_t *blk = (const uint8_t *)packed + sizeof(qhdr) + nb0 * block_bytes(kp);
+  for (uint32_t n0 = nb0 * NR; n0 < n; n0 += NR, blk += block_bytes(kp)) {
     const uint32_t nr = n - n0 < NR ? n - n0 : NR;
     const requant4 *rq = (const requant4 *)(blk + 32 + kp * 16);
     for (uint32_t m0 = 0; m0 < m; m0 += MR) {
@@ -125,11 +126,17 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
   }
 }
 
-/** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride. */
-EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride) {
+/** Output channels of blocks [nb0, nb1) of 8 only (one thread's share when rows are few). */
+EXPORT NOINLINE void FN(run_cols)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c,
+                                  uint32_t c_stride, uint32_t nb0, uint32_t nb1) {
   const qhdr *h = (const qhdr *)packed;
   /* 2: per-tensor multiplier < 1 (no left shift, a right shift), the common case, with the fused rounding. */
-  if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, 2);
-  else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, 1);
-  else run_impl(m, x, x_stride, packed, c, c_stride, 0);
+  if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, 2);
+  else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, 1);
+  else run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, 0);
+}
+
+/** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride. */
+EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride) {
+  FN(run_cols)(m, x, x_stride, packed, c, c_stride, 0, (((const qhdr *)packed)->n + NR - 1) / NR);
 }
