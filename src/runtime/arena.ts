@@ -22,14 +22,21 @@ interface Interval {
 /**
  * Plans offsets for the activation tensors of `graph` (shapes inferred), greedily by size: each tensor
  * takes the lowest aligned offset not overlapping a tensor alive at the same time. Graph inputs are live
- * from the start, graph outputs and `keep` tensors until the end.
+ * from the start, graph outputs and `keep` tensors until the end. `alias` maps a tensor to the tensor whose memory
+ * it shares (a reshape's output to its input): both live as long as either.
  */
-export function planArena(graph: Graph, keep: readonly number[] = []): ArenaPlan {
+export function planArena(graph: Graph, keep: readonly number[] = [], alias: ReadonlyMap<number, number> = new Map()): ArenaPlan {
   const n = graph.nodes.length;
   const first = new Map<number, number>();
   const last = new Map<number, number>();
-  const touch = (t: number, step: number): void => {
-    if (t < 0 || graph.tensors[t]?.data) return;
+  const root = (t: number): number => {
+    while (alias.has(t)) t = alias.get(t)!;
+    return t;
+  };
+  const touch = (t0: number, step: number): void => {
+    if (t0 < 0) return;
+    const t = root(t0);
+    if (graph.tensors[t]?.data) return;
     if (!first.has(t)) first.set(t, step);
     last.set(t, Math.max(last.get(t) ?? step, step));
   };
@@ -61,5 +68,6 @@ export function planArena(graph: Graph, keep: readonly number[] = []): ArenaPlan
     placed.push({ off, end: off + iv.bytes, first: iv.first, last: iv.last });
     size = Math.max(size, off + iv.bytes);
   }
+  for (const t of alias.keys()) offsets[t] = offsets[root(t)]!;
   return { offsets, size };
 }

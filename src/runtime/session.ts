@@ -31,7 +31,12 @@ interface Step {
   params: unknown;
   inputs: number[];
   outputs: number[];
+  /** A reshape whose output shares its input's memory: nothing to run. */
+  skip: boolean;
 }
+
+/** Ops whose output is their input's bytes unchanged. */
+const SHAPE_ONLY = new Set(['RESHAPE', 'SQUEEZE']);
 
 /** Arena memory and tensor views for one set of fetched tensors, reused across runs. */
 interface Bound {
@@ -83,6 +88,8 @@ export class Session {
   private readonly steps: Step[];
   private readonly bound = new Map<string, Bound>();
   private readonly wasm: WasmRuntime | undefined;
+  /** Tensor → tensor whose arena memory it shares. */
+  private readonly alias = new Map<number, number>();
 
   /**
    * Prepares a session synchronously (Node; in browsers prefer {@link Session.create}, as engines may refuse to
@@ -118,7 +125,12 @@ export class Session {
     const ctx: KernelContext = this.wasm ? { wasm: this.wasm } : {};
     this.steps = g.nodes.map((node, i) => {
       const kernel = kernels[i]!;
-      return { kernel, params: kernel.prepare(node, g, ctx), inputs: node.inputs, outputs: node.outputs };
+      const x = g.tensors[node.inputs[0] ?? -1];
+      const y = g.tensors[node.outputs[0] ?? -1];
+      const skip = SHAPE_ONLY.has(node.op) && x !== undefined && y !== undefined && !x.data && x.dtype === y.dtype &&
+        numElements(x.shape) === numElements(y.shape);
+      if (skip) this.alias.set(node.outputs[0]!, node.inputs[0]!);
+      return { kernel, params: kernel.prepare(node, g, ctx), inputs: node.inputs, outputs: node.outputs, skip };
     });
     this.kernelNames = this.steps.map((s) => s.kernel.name);
   }
@@ -140,7 +152,7 @@ export class Session {
     const b = this.prepareRun(inputs, fetch);
     for (let i = 0; i < this.steps.length; i++) {
       const s = this.steps[i]!;
-      s.kernel.run(s.params, b.stepInputs[i]!, b.stepOutputs[i]!);
+      if (!s.skip) s.kernel.run(s.params, b.stepInputs[i]!, b.stepOutputs[i]!);
     }
     return this.collect(b, fetch);
   }
@@ -159,7 +171,7 @@ export class Session {
       for (let i = 0; i < this.steps.length; i++) {
         const s = this.steps[i]!;
         const t0 = performance.now();
-        s.kernel.run(s.params, b.stepInputs[i]!, b.stepOutputs[i]!);
+        if (!s.skip) s.kernel.run(s.params, b.stepInputs[i]!, b.stepOutputs[i]!);
         times[i]![r] = performance.now() - t0;
       }
     }
@@ -216,7 +228,7 @@ export class Session {
       if (this.wasm && cached.buffer !== this.wasm.kernels.memory.buffer) this.makeViews(cached);
       return cached;
     }
-    const plan = planArena(this.graph, fetch);
+    const plan = planArena(this.graph, fetch, this.alias);
     const base = this.wasm ? this.wasm.heap.alloc(plan.size + WASM_EXTRA_BYTES) : -1;
     const bound: Bound = { base, offsets: plan.offsets, buffer: new ArrayBuffer(0), views: [], stepInputs: [], stepOutputs: [] };
     if (!this.wasm) bound.buffer = new ArrayBuffer(plan.size);
