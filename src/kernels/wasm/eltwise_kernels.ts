@@ -10,6 +10,16 @@ import { defineKernel, type Kernel, type KernelContext, type KernelDType } from 
 import { share } from './context.js';
 import { addr, computed, fns, needWasm, tasks, type ExportFns, type Tasks } from './kernel_common.js';
 
+/** The node on one-element tensors of the same dtypes and quantization: prepares a reference kernel's constants
+ * without its broadcast index maps (which the WASM kernels do not use). */
+function paramsOnly(node: Node, g: Graph): { node: Node; g: Graph } {
+  const ids = [...node.inputs, ...node.outputs];
+  const tensors = ids.map((i) => ({ ...g.tensors[i]!, shape: [1], data: undefined }));
+  const k = node.inputs.length;
+  const mini = { ...node, inputs: node.inputs.map((_, j) => j), outputs: node.outputs.map((_, j) => k + j) } as Node;
+  return { node: mini, g: { tensors, nodes: [mini], inputs: mini.inputs, outputs: mini.outputs, meta: g.meta } };
+}
+
 interface AddP {
   t: Tasks;
   n: number;
@@ -32,7 +42,8 @@ function add(dt: 'u8' | 'i8'): Kernel<AddP> {
     },
     prepare(node: Node, g: Graph, ctx?: KernelContext): AddP {
       const w = needWasm(ctx, node);
-      const q = prepareAddQuant(node, g);
+      const m = paramsOnly(node, g);
+      const q = prepareAddQuant(m.node, m.g);
       const params = w.heap.put(Int32Array.from([q.in1Offset, q.in2Offset, q.leftShift, q.in1Mult, q.in1Shift, q.in2Mult,
         q.in2Shift, q.outMult, q.outShift, q.outOffset, q.lo, q.hi]));
       const n = numElements(outputTensor(g, node).shape);
@@ -85,7 +96,8 @@ function mul(dt: 'u8' | 'i8'): Kernel<MulP> {
       computed(g, [...node.inputs, ...node.outputs]) && fullInput(node, g) >= 0,
     prepare(node: Node, g: Graph, ctx?: KernelContext): MulP {
       const w = needWasm(ctx, node);
-      const q = ref.prepare(node, g);
+      const m = paramsOnly(node, g);
+      const q = ref.prepare(m.node, m.g);
       const full = fullInput(node, g);
       const y = outputTensor(g, node).shape;
       const n = numElements(y);
