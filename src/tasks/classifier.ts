@@ -59,8 +59,8 @@ export class LinearClassifier implements Classifier {
   }
 
   async classify(image: ImageInput, options: ClassifyOptions = {}): Promise<Prediction[]> {
-    const s = await this.scores(image);
-    return topPredictions(s, options, (i) => this.labelOf(i));
+    const s = await this.scores(image, options.resize);
+    return topPredictions(s, options, (i) => this.labelOf(i), this.head.labels);
   }
 
   labelOf(index: number): string {

@@ -120,8 +120,7 @@ export abstract class ImageModel<I> {
   /** The top predictions for one image. */
   async classify(image: I, options: ClassifyOptions = {}): Promise<Prediction[]> {
     const scores = await this.scores(image, options.resize);
-    const keep = this.predictionFilter(options);
-    return topPredictions(scores, options, (i) => this.labelOf(i), keep);
+    return topPredictions(scores, options, (i) => this.labelOf(i), this.labels);
   }
 
   /** The label of an output index (its number as text when the model has no labels). */
@@ -146,16 +145,4 @@ export abstract class ImageModel<I> {
 
   /** Decodes an image to RGB pixels. */
   protected abstract toRgb(image: I): Promise<RgbImage>;
-
-  private predictionFilter(o: ClassifyOptions): (i: number) => boolean {
-    const match = (list: (string | number)[], i: number) =>
-      list.some((x) => (typeof x === 'number' ? x === i : x === this.labelOf(i)));
-    const background = this.labels?.[0] === 'background' && this.labels.length === 1001;
-    return (i) => {
-      if (background && i === 0) return false;
-      if (o.allowlist && !match(o.allowlist, i)) return false;
-      if (o.denylist && match(o.denylist, i)) return false;
-      return true;
-    };
-  }
 }

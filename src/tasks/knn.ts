@@ -135,8 +135,8 @@ export class KnnClassifier implements Classifier {
 
   /** The top labels of an image by vote share. */
   async classify(image: ImageInput, options: ClassifyOptions = {}): Promise<Prediction[]> {
-    const s = await this.scores(image);
-    return topPredictions(s, options, (i) => this.labelOf(i));
+    const s = await this.scores(image, options.resize);
+    return topPredictions(s, options, (i) => this.labelOf(i), this.labelList);
   }
 
   /** The label of a class index. */

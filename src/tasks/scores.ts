@@ -37,15 +37,19 @@ export function topKIndices(scores: ArrayLike<number>, k: number, keep?: (i: num
 }
 
 /**
- * The `topK` best of `scores` (default 5) that score at least `scoreThreshold` (default 0), best first, each with
- * its label; `keep` restricts which indices may be returned.
+ * The best predictions: top-k by score, above the threshold, within the allow/deny lists (labels or indices);
+ * the "background" class of 1001-class ImageNet label lists is never returned.
  */
 export function topPredictions(
   scores: ArrayLike<number>,
-  options: { topK?: number; scoreThreshold?: number },
+  options: { topK?: number; scoreThreshold?: number; allowlist?: (string | number)[]; denylist?: (string | number)[] },
   labelOf: (index: number) => string,
-  keep?: (i: number) => boolean,
+  labels?: readonly string[],
 ): { index: number; label: string; score: number }[] {
+  const match = (list: (string | number)[], i: number) => list.some((x) => (typeof x === 'number' ? x === i : x === labelOf(i)));
+  const background = labels?.[0] === 'background' && labels.length === 1001;
+  const keep = (i: number) =>
+    !(background && i === 0) && !(options.allowlist && !match(options.allowlist, i)) && !(options.denylist && match(options.denylist, i));
   const threshold = options.scoreThreshold ?? 0;
   return topKIndices(scores, options.topK ?? 5, keep)
     .filter((i) => scores[i]! >= threshold)
