@@ -35,7 +35,8 @@ function tableGraph(node: Node, g: Graph, v: number, dtype: DType): { g: Graph; 
   return { g: { tensors, nodes: [mini], inputs: [v], outputs: [tensors.length - 1], meta: g.meta }, x };
 }
 
-interface LutP {
+/** Parameters of a table kernel. */
+export interface LutP {
   v: number;
   /** y for x + bias (bias 0 for uint8, 128 for int8). */
   table: Uint8Array;

@@ -26,6 +26,9 @@ import { sub_f32_ref, sub_i8_ref, sub_u8_ref } from './sub.js';
 import * as wasmConv from './wasm/conv_kernels.js';
 import * as wasmDw from './wasm/dwconv_kernels.js';
 import * as wasmEltwise from './wasm/eltwise_kernels.js';
+import { wasmLut } from './wasm/lut_kernels.js';
+
+const LUT_KERNELS = lutKernels((node, g) => selectKernel(node, g, 'ref'));
 
 /** Every kernel the engine has. Fast variants (variant 'wasm': WebAssembly SIMD) come first, then the references. */
 export const kernels: readonly Kernel<any>[] = [
@@ -36,7 +39,8 @@ export const kernels: readonly Kernel<any>[] = [
   wasmDw.dwconv5x5_u8_simd128, wasmDw.dwconv5x5_i8_simd128, wasmDw.dwconv5x5_f32_simd128,
   wasmEltwise.add_u8_simd128, wasmEltwise.add_i8_simd128, wasmEltwise.mul_u8_simd128, wasmEltwise.mul_i8_simd128,
   wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
-  ...lutKernels((node, g) => selectKernel(node, g, 'ref')),
+  ...LUT_KERNELS.map(wasmLut),
+  ...LUT_KERNELS,
   conv2d_f32_ref, conv2d_u8_ref, conv2d_i8_ref,
   dwconv_f32_ref, dwconv_u8_ref, dwconv_i8_ref,
   fc_f32_ref, fc_u8_ref, fc_i8_ref,

@@ -1,8 +1,11 @@
-// Table kernels (8-bit hard-swish, logistic, relu, relu6, ADD/SUB/MUL with a scalar constant) and the WASM MUL
-// (same shapes, per-channel gate) against the reference kernels through one-node sessions, uint8 and int8.
+// Table kernels (8-bit hard-swish, logistic, relu, relu6, ADD/SUB/MUL with a scalar constant; in JavaScript and in
+// WASM) and the WASM MUL (same shapes, per-channel gate) against the reference kernels through one-node sessions,
+// uint8 and int8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DType, Graph, Node, Tensor } from '../../src/graph/index.js';
+import { allocate } from '../../src/graph/index.js';
+import { kernelByName } from '../../src/kernels/registry.js';
 import { Session } from '../../src/runtime/index.js';
 import { firstDiff, randInt, randomArray, rng, tensor } from './wasm_helpers.js';
 
@@ -21,6 +24,14 @@ function check(g: Graph, want: string, seed: number): void {
   const [b] = ref.run(inputs);
   assert.equal(firstDiff(a as Uint8Array, b as Uint8Array), null, `${want} seed ${seed}`);
   fast.dispose();
+  // The JavaScript table kernel the WASM one wraps, run directly.
+  const js = want.endsWith('_lut_simd128') ? kernelByName(want.replace(/_simd128$/, '')) : undefined;
+  if (js) {
+    const node = g.nodes[0]!;
+    const y = allocate(g.tensors[node.outputs[0]!]!.dtype, (b as Uint8Array).length);
+    js.run(js.prepare(node, g), node.inputs.map((i) => (g.inputs.includes(i) ? inputs[g.inputs.indexOf(i)]! : g.tensors[i]!.data!)), [y]);
+    assert.equal(firstDiff(y as Uint8Array, b as Uint8Array), null, `${js.name} seed ${seed}`);
+  }
 }
 
 test('table kernels equal the reference on every op and both 8-bit dtypes', () => {
@@ -33,7 +44,7 @@ test('table kernels equal the reference on every op and both 8-bit dtypes', () =
       const tensors: Tensor[] = [tensor('x', dtype, [1, 5, 7, 3], ...q(r, dtype)), tensor('y', dtype, [1, 5, 7, 3], ...yq)];
       const node = { op, attrs: {}, inputs: [0], outputs: [1] } as Node;
       const short = op === 'HARD_SWISH' ? 'hardswish' : op.toLowerCase();
-      check({ tensors, nodes: [node], inputs: [0], outputs: [1], meta: { format: 'test' } }, `${short}_${dt}_lut`, seed++);
+      check({ tensors, nodes: [node], inputs: [0], outputs: [1], meta: { format: 'test' } }, `${short}_${dt}_lut_simd128`, seed++);
     }
     for (const op of ['ADD', 'SUB', 'MUL'] as const) {
       for (const constFirst of [false, true]) {
@@ -42,7 +53,7 @@ test('table kernels equal the reference on every op and both 8-bit dtypes', () =
         const x = tensor('x', dtype, [2, 9, 4], ...q(r, dtype));
         const tensors: Tensor[] = [x, c, tensor('y', dtype, [2, 9, 4], ...q(r, dtype))];
         const node = { op, attrs: { activation: 'none' }, inputs: constFirst ? [1, 0] : [0, 1], outputs: [2] } as Node;
-        check({ tensors, nodes: [node], inputs: [0], outputs: [2], meta: { format: 'test' } }, `${op.toLowerCase()}_${dt}_lut`, seed++);
+        check({ tensors, nodes: [node], inputs: [0], outputs: [2], meta: { format: 'test' } }, `${op.toLowerCase()}_${dt}_lut_simd128`, seed++);
       }
     }
   }
