@@ -83,7 +83,8 @@ export class Session {
   readonly kernelNames: readonly string[];
   /** Threads taking part in each op (1 without WASM kernels). */
   readonly threads: number;
-  /** Why the WASM kernels are not used under 'auto' (e.g. the engine refuses a synchronous compile), if so. */
+  /** Why the WASM kernels (or their threads) are not used under 'auto' (e.g. the engine refuses a synchronous
+   * compile, or has no worker threads), if so. */
   readonly wasmUnavailable: string | undefined;
   private readonly steps: Step[];
   private readonly bound = new Map<string, Bound>();
@@ -113,10 +114,16 @@ export class Session {
       try {
         wasm = createWasmRuntime(threads, loaded);
       } catch (e) {
-        // Bad options stay errors; an engine that cannot load the kernels here leaves 'auto' on the references.
+        // Bad options stay errors. Under 'auto', an engine without worker threads or shared memory runs one thread,
+        // and one that cannot load the kernels at all the reference kernels; wasmUnavailable says why.
         if (variant !== 'auto' || /threads must be/.test(String(e))) throw e;
         unavailable = e instanceof Error ? e.message : String(e);
-        kernels = g.nodes.map((node) => selectKernel(node, g, 'ref'));
+        try {
+          if (threads > 1) wasm = createWasmRuntime(1);
+        } catch {
+          // fall through to the reference kernels
+        }
+        if (!wasm) kernels = g.nodes.map((node) => selectKernel(node, g, 'ref'));
       }
     }
     this.wasm = wasm;
