@@ -98,6 +98,9 @@ export interface WasmKernelExports {
   mul_u8_run(pixels: number, c: number, a: number, b: number, params: number, y: number): void;
   mul_i8_run(pixels: number, c: number, a: number, b: number, params: number, y: number): void;
 
+  /** y[i] = table[x[i]] for i < n (8-bit elementwise ops as 256-entry tables). */
+  lut8_run(n: number, x: number, table: number, y: number): void;
+
   /** Global average pooling; acc: channels + 8 int32 of scratch. Input and output share quantization. */
   gavgpool_u8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
   gavgpool_i8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
