@@ -9,7 +9,7 @@ import {
 /** Stack of each worker's WebAssembly instance (the caller's is the module's own first 64 KiB). */
 const WORKER_STACK = 65536;
 /** How long to wait for the workers to start. */
-const START_TIMEOUT_MS = 20000;
+const START_TIMEOUT_MS = 10000;
 
 type Fn = (...a: number[]) => void;
 interface NodeWorker {
@@ -17,7 +17,12 @@ interface NodeWorker {
   terminate(): Promise<number>;
   on(event: string, f: (e: unknown) => void): void;
 }
-type WorkerCtor = new (url: URL, opts: { workerData: WorkerInit }) => NodeWorker;
+type WorkerCtor = new (url: URL, opts: { workerData: WorkerInit; execArgv: string[] }) => NodeWorker;
+
+function execArgv(): string[] {
+  const p = (globalThis as { process?: { execArgv?: string[] } }).process;
+  return (p?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
+}
 
 function workerConstructor(): WorkerCtor {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -59,7 +64,8 @@ export class ThreadPool implements ParallelRunner {
     for (let i = 1; i < threads; i++) {
       const stackTop = heap.alloc(WORKER_STACK) + WORKER_STACK;
       const init: WorkerInit = { module: k.module, memory: k.memory, flavor: k.flavor, control, threads, index: i, stackTop };
-      const w = new Worker(url, { workerData: init });
+      // Not the caller's --input-type (of `node -e`), which would stop a worker from starting.
+      const w = new Worker(url, { workerData: init, execArgv: execArgv() });
       w.on('error', (e) => { failure = e; });
       w.unref();
       this.workers.push(w);

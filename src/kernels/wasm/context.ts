@@ -1,4 +1,4 @@
-import { ShapeError } from '../../errors.js';
+import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { TypedArray } from '../../graph/index.js';
 import { WASM_EXTRA_BYTES } from './exports.js';
 import type { WasmKernels } from './module.js';
@@ -75,9 +75,16 @@ export class WasmHeap {
   /** A 16-byte aligned block of `bytes` followed by WASM_EXTRA_BYTES of readable slack; grows the memory. */
   alloc(bytes: number): number {
     const p = this.top;
-    this.top = (p + bytes + WASM_EXTRA_BYTES + 15) & ~15;
+    this.top = Math.ceil((p + bytes + WASM_EXTRA_BYTES) / 16) * 16;
     const need = this.top - this.k.memory.buffer.byteLength;
-    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
+    if (need > 0) {
+      try {
+        this.k.memory.grow(Math.ceil(need / 65536));
+      } catch (e) {
+        this.top = p;
+        throw new UnsupportedError(`the WebAssembly memory cannot grow to ${p + bytes} bytes (${String(e)})`);
+      }
+    }
     return p;
   }
   /** Frees every block allocated since `end` was `mark` (temporaries of a prepare). */
