@@ -75,3 +75,22 @@ test('WASM MUL: same shapes and a per-channel gate on either side, with activati
     }
   }
 });
+
+test('WASM float ADD equals the reference bit for bit, with each fused activation', () => {
+  let seed = 300;
+  for (const activation of ['none', 'relu', 'relu6'] as const) {
+    for (const shape of [[1, 7, 5, 3], [2, 9], [1, 1, 1, 1001]]) {
+      const tensors: Tensor[] = [tensor('a', 'float32', shape), tensor('b', 'float32', shape), tensor('y', 'float32', shape)];
+      const node: Node = { op: 'ADD', attrs: { activation }, inputs: [0, 1], outputs: [2] };
+      const g: Graph = { tensors, nodes: [node], inputs: [0, 1], outputs: [2], meta: { format: 'test' } };
+      const r = rng(seed++);
+      const n = shape.reduce((x, y) => x * y, 1);
+      const inputs = [0, 1].map(() => Float32Array.from({ length: n }, () => (r() - 0.5) * 16));
+      const fast = new Session(g);
+      assert.equal(fast.kernelNames[0], 'add_f32_simd128');
+      const [got] = fast.run(inputs);
+      const [want] = new Session(g, { variant: 'ref' }).run(inputs);
+      assert.deepEqual(got, want, `${activation} ${shape}`);
+    }
+  }
+});

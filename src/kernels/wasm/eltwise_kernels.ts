@@ -3,6 +3,7 @@
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
+import { prepareBinary } from '../binary.js';
 import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from '../average_pool2d.js';
 import { dtypesAre, inputTensor, outputTensor } from '../common.js';
 import { mul_i8_ref, mul_u8_ref } from '../mul.js';
@@ -61,6 +62,44 @@ function add(dt: 'u8' | 'i8'): Kernel<AddP> {
     },
   });
 }
+
+interface AddF32P {
+  t: Tasks;
+  n: number;
+  range: number;
+}
+
+/** Float ADD of same-shape computed tensors; the clamp of the fused activation as TFLite's float ADD applies it. */
+export const add_f32_simd128: Kernel<AddF32P> = defineKernel({
+  name: 'add_f32_simd128',
+  op: 'ADD',
+  dtype: 'f32',
+  variant: 'simd128',
+  wasm: true,
+  supports(node: Node, g: Graph): boolean {
+    if (node.op !== 'ADD' || !dtypesAre(g, [...node.inputs, ...node.outputs], 'float32')) return false;
+    if (!computed(g, [...node.inputs, ...node.outputs])) return false;
+    const y = shapeToString(outputTensor(g, node).shape);
+    return shapeToString(inputTensor(g, node, 0).shape) === y && shapeToString(inputTensor(g, node, 1).shape) === y;
+  },
+  prepare(node: Node, g: Graph, ctx?: KernelContext): AddF32P {
+    const w = needWasm(ctx, node);
+    const m = paramsOnly(node, g);
+    const q = prepareBinary(m.node, m.g);
+    const n = numElements(outputTensor(g, node).shape);
+    return { t: tasks(w, 'add_f32_run', Math.ceil(n / 4096)), n, range: w.heap.put(Float32Array.from([q.lo, q.hi])) };
+  },
+  run(p: AddF32P, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+    const a0 = addr(inputs[0]!), b0 = addr(inputs[1]!), y0 = addr(outputs[0]!);
+    const { runner, fn, n } = p.t;
+    for (let t = 0; t < n; t++) {
+      const [i0, i1] = share(p.n, n, t, 4);
+      const a = runner.args(t);
+      a[0] = i1 - i0; a[1] = a0 + 4 * i0; a[2] = b0 + 4 * i0; a[3] = p.range; a[4] = y0 + 4 * i0;
+    }
+    runner.run(fn, n);
+  },
+});
 
 interface MulP {
   t: Tasks;

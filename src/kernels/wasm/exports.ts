@@ -98,6 +98,9 @@ export interface WasmKernelExports {
   mul_u8_run(pixels: number, c: number, a: number, b: number, params: number, y: number): void;
   mul_i8_run(pixels: number, c: number, a: number, b: number, params: number, y: number): void;
 
+  /** y[i] = clamp(a[i] + b[i], range[0], range[1]) for i < n; range: 2 floats. */
+  add_f32_run(n: number, a: number, b: number, range: number, y: number): void;
+
   /** y[i] = table[x[i]] for i < n (8-bit elementwise ops as 256-entry tables). */
   lut8_run(n: number, x: number, table: number, y: number): void;
 
