@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { UnsupportedError } from '../../src/errors.js';
 import { readTflite } from '../../src/formats/tflite/index.js';
 import { numElements, type TypedArray } from '../../src/graph/index.js';
-import { Session } from '../../src/runtime/index.js';
+import { enableRelaxedSimd, Session } from '../../src/runtime/index.js';
+import { loadWasmKernelsSync, relaxedSimdSupported } from '../../src/kernels/wasm/module.js';
 import { sharedTflite } from '../helpers/data.js';
 import { assertMatchesInterpreter } from '../helpers/compare.js';
 import { tfliteOracle } from '../helpers/oracle.js';
@@ -104,4 +105,10 @@ test('WASM session: Session.create loads the kernels asynchronously and equals t
   const two = await Session.create(g, { threads: 2 });
   assert.deepEqual(two.run([x]), b.run([x]));
   two.dispose();
+});
+
+test('enableRelaxedSimd turns relaxed SIMD on (Node 20 has it behind a flag)', () => {
+  assert.equal(enableRelaxedSimd(), true);
+  assert.equal(relaxedSimdSupported(), true);
+  assert.equal(loadWasmKernelsSync({ flavor: 'auto' }).flavor, 'relaxed');
 });

