@@ -130,15 +130,20 @@ export class Session {
     this.wasmUnavailable = unavailable;
     this.threads = this.wasm?.runner.threads ?? 1;
     const ctx: KernelContext = this.wasm ? { wasm: this.wasm } : {};
-    this.steps = g.nodes.map((node, i) => {
-      const kernel = kernels[i]!;
-      const x = g.tensors[node.inputs[0] ?? -1];
-      const y = g.tensors[node.outputs[0] ?? -1];
-      const skip = SHAPE_ONLY.has(node.op) && x !== undefined && y !== undefined && !x.data && x.dtype === y.dtype &&
-        numElements(x.shape) === numElements(y.shape);
-      if (skip) this.alias.set(node.outputs[0]!, node.inputs[0]!);
-      return { kernel, params: kernel.prepare(node, g, ctx), inputs: node.inputs, outputs: node.outputs, skip };
-    });
+    try {
+      this.steps = g.nodes.map((node, i) => {
+        const kernel = kernels[i]!;
+        const x = g.tensors[node.inputs[0] ?? -1];
+        const y = g.tensors[node.outputs[0] ?? -1];
+        const skip = SHAPE_ONLY.has(node.op) && x !== undefined && y !== undefined && !x.data && x.dtype === y.dtype &&
+          numElements(x.shape) === numElements(y.shape);
+        if (skip) this.alias.set(node.outputs[0]!, node.inputs[0]!);
+        return { kernel, params: kernel.prepare(node, g, ctx), inputs: node.inputs, outputs: node.outputs, skip };
+      });
+    } catch (e) {
+      this.wasm?.dispose();
+      throw e;
+    }
     this.kernelNames = this.steps.map((s) => s.kernel.name);
   }
 
