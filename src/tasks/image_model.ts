@@ -49,12 +49,14 @@ export abstract class ImageModel<I> {
   readonly source: string;
   readonly labels: string[] | undefined;
   private readonly session: Session;
+  private readonly outputIsSoftmax: boolean;
 
   constructor(init: ModelInit) {
     this.graph = init.graph;
     this.source = init.source;
     this.labels = init.graph.meta.labels;
     this.session = new Session(init.graph, init.session);
+    this.outputIsSoftmax = producedBySoftmax(init.graph);
   }
 
   /** The input tensor description (NHWC). */
@@ -114,7 +116,7 @@ export abstract class ImageModel<I> {
   scoresForInput(input: TypedArray): Float32Array {
     const [out] = this.run(input);
     const values = dequantize(this.output, out!);
-    return this.endsInSoftmax() ? values : softmax(values);
+    return this.outputIsSoftmax ? values : softmax(values);
   }
 
   /** The top predictions for one image. */
@@ -130,19 +132,20 @@ export abstract class ImageModel<I> {
 
   /** True when the first output is produced by a SOFTMAX (possibly followed by reshapes/quantize). */
   endsInSoftmax(): boolean {
-    let t = this.graph.outputs[0]!;
-    for (;;) {
-      const node = this.graph.nodes.find((n) => n.outputs.includes(t));
-      if (!node) return false;
-      if (node.op === 'SOFTMAX') return true;
-      if (node.op === 'RESHAPE' || node.op === 'SQUEEZE' || node.op === 'QUANTIZE' || node.op === 'DEQUANTIZE') {
-        t = node.inputs[0]!;
-        continue;
-      }
-      return false;
-    }
+    return this.outputIsSoftmax;
   }
 
   /** Decodes an image to RGB pixels. */
   protected abstract toRgb(image: I): Promise<RgbImage>;
+}
+
+function producedBySoftmax(graph: Graph): boolean {
+  let t = graph.outputs[0]!;
+  for (;;) {
+    const node = graph.nodes.find((n) => n.outputs.includes(t));
+    if (!node) return false;
+    if (node.op === 'SOFTMAX') return true;
+    if (node.op !== 'RESHAPE' && node.op !== 'SQUEEZE' && node.op !== 'QUANTIZE' && node.op !== 'DEQUANTIZE') return false;
+    t = node.inputs[0]!;
+  }
 }
