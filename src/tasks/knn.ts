@@ -5,6 +5,7 @@ import { embed, embedInput, l2Normalize } from './embed.js';
 import type { ResizeConvention, TypedArray } from '../graph/index.js';
 import { backboneIdentity } from './identity.js';
 import { topKIndices, topPredictions } from './scores.js';
+import { parseJsonObject } from '../formats/json_object.js';
 
 /** Neighbours that vote by default. */
 export const DEFAULT_K = 10;
@@ -208,14 +209,7 @@ function checkK(k: number): number {
 
 /** True when bytes hold a kNN head JSON (told apart from a TF.js model.json by its `format`). */
 export function isKnnJson(bytes: Uint8Array): boolean {
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] !== 0x7b) return false;
-  try {
-    return (JSON.parse(new TextDecoder().decode(bytes)) as { format?: unknown }).format === KNN_FORMAT;
-  } catch {
-    return false;
-  }
+  return parseJsonObject(bytes)?.format === KNN_FORMAT;
 }
 
 /** Validates a parsed (or text) kNN JSON. */

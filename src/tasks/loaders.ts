@@ -6,25 +6,13 @@ import { readTorchCheckpoint } from '../formats/pytorch/index.js';
 import { isTfjsLayersModelJson, readTfjsLayersModel, tfjsLayersToGraph } from '../formats/tfjs/index.js';
 import { graphFromTorchvisionStateDict } from '../models/torchvision.js';
 import { isKnnJson } from './knn.js';
+import { parseJsonObject } from '../formats/json_object.js';
 
 /** A model-file format other than TFLite, recognised by content. */
 export interface Loader {
   name: string;
   detect(bytes: Uint8Array): boolean;
   load(bytes: Uint8Array, source: string, path: string | undefined, options: { resolution?: number }): Promise<Graph>;
-}
-
-/** Parses bytes as JSON when they look like a JSON object; undefined otherwise. */
-export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
-  if (bytes[i] !== 0x7b) return undefined;
-  try {
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const tfjs: Loader = {
