@@ -21,7 +21,7 @@ function toTorchLayout(t: NamedTensor, depthwise: boolean): Float32Array {
   const [h, w, a, b] = t.shape as [number, number, number, number];
   const out = new Float32Array(src.length);
   // depthwise HWCM (M = 1): out[c][0][y][x]; conv HWIO: out[o][i][y][x]
-  const [outer, inner] = depthwise ? [a * b, 1] : [b, a];
+  const inner = depthwise ? 1 : a;
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       for (let i = 0; i < a; i++)
@@ -31,7 +31,6 @@ function toTorchLayout(t: NamedTensor, depthwise: boolean): Float32Array {
           const ii = depthwise ? 0 : i;
           out[((oo * inner + ii) * h + y) * w + x] = v;
         }
-  void outer;
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { MobilenetError } from '../errors.js';
@@ -116,10 +116,4 @@ export function listZoo(modelDir?: string): { entry: ZooEntry; path?: string }[]
       return { entry };
     }
   });
-}
-
-/** Lists the model files directly inside a directory (for error messages and `mobilenet models`). */
-export function modelFilesIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.(tflite|pth|pt)$/i.test(f) || f === 'model.json');
 }

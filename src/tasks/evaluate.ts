@@ -162,10 +162,6 @@ function perClass(model: Classifier, preds: EvalResult['predictions']): ClassSta
     }));
 }
 
-/** The image directory a labels CSV refers to: the given directory, else the CSV's own folder. */
-export function imageDirFor(dir: string | undefined, csvPath: string): string {
-  return dir ?? dirname(csvPath);
-}
 
 /** A short name for an image path in reports. */
 export function shortName(path: string): string {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseLabels } from '../formats/labels.js';
 
-const LABEL_FILES = ['labels.txt', 'imagenet_labels.txt', 'labels_mobilenet_quant_v1_224.txt', 'metadata.json'];
+const LABEL_FILES = ['labels.txt', 'imagenet_labels.txt', 'labels_mobilenet_quant_v1_224.txt'];
 
 /** Finds a labels file beside a model file or up to two folders above it. */
 export function findLabelsFile(modelPath: string): string | undefined {
@@ -10,7 +10,7 @@ export function findLabelsFile(modelPath: string): string | undefined {
   for (let depth = 0; depth < 3; depth++) {
     for (const f of LABEL_FILES) {
       const p = join(dir, f);
-      if (existsSync(p) && f !== 'metadata.json') return p;
+      if (existsSync(p)) return p;
     }
     const up = dirname(dir);
     if (up === dir) break;
