@@ -73,7 +73,8 @@ function bench(k: WasmKernels, L: Layer): { ms: number; gops: number } {
     const packed = alloc(e[`${g}_packed_size`]!(L.cin, L.cout));
     if (L.dtype === 'f32') e[`${g}_pack`]!(L.cin, L.cout, wts, 0, 0, 6, packed);
     else e[`${g}_pack`]!(L.cin, L.cout, wts, 0, 1, 0, mult, shift, 0, L.dtype === 'u8' ? 0 : -128, 127, packed);
-    run = () => e[`${g}_run`]!(L.h * L.w, x, L.cin, packed, y, L.cout);
+    const scratch = alloc(e[`${g}_scratch_size`]!(L.h * L.w, L.cin));
+    run = () => e[`${g}_run`]!(L.h * L.w, x, L.cin, packed, y, L.cout, scratch);
   } else {
     const d = `dwconv3x3_${L.dtype}`;
     const packed = alloc(e[`${d}_packed_size`]!(L.cin));

@@ -111,15 +111,33 @@ function runWasm(k: WasmKernels, c: Case, b: ReturnType<typeof build>, seed: num
     packed = a.alloc(e[`${gemm}_packed_size`]!(kdim, c.cout));
     if (q) e[`${gemm}_pack`]!(kdim, c.cout, wp, bp, ...qargs(), packed);
     else e[`${gemm}_pack`]!(kdim, c.cout, wp, bp, flo, fhi, packed);
-    if (c.kind === 'fc') e[`${gemm}_run`]!(c.h, xp, c.cin, packed, yp, c.cout);
-    else if (c.k === 1 && c.stride === 1) e[`${gemm}_run`]!(c.h * c.w, xp, c.cin, packed, yp, c.cout);
+    const m = c.kind === 'fc' ? c.h : c.h * c.w;
+    if (c.kind === 'fc' || (c.k === 1 && c.stride === 1)) {
+      const bytes = e[`${gemm}_scratch_size`]!(m, c.cin);
+      const scratch = a.alloc(bytes);
+      const after = guard(a, scratch + bytes);
+      e[`${gemm}_run`]!(m, xp, c.cin, packed, yp, c.cout, scratch);
+      after();
+    }
     else {
       const conv = `conv_${dt}_im2col`;
-      const scratch = a.alloc(e[`${conv}_scratch_size`]!(c.k, c.k, c.cin, b.ow) * (q ? 1 : 4));
+      const bytes = e[`${conv}_scratch_size`]!(c.k, c.k, c.cin, b.ow);
+      const scratch = a.alloc(bytes);
+      const after = guard(a, scratch + bytes);
       e[`${conv}_run`]!(xp, c.h, c.w, c.cin, c.k, c.k, b.oh, b.ow, c.stride, pad(c.h, b.oh), pad(c.w, b.ow), packed, yp, scratch);
+      after();
     }
   }
   return a.view(c.dtype, yp, yn) as ArrayLike<number>;
+}
+
+/** Marks the 64 bytes at p, the end of the last block allocated; the returned function fails if a kernel wrote there
+ * (past its scratch). */
+function guard(a: Arena, p: number): () => void {
+  a.alloc(64);
+  const m = a.k.memory;
+  new Uint8Array(m.buffer, p, 64).fill(0xa5);
+  return () => assert.ok(new Uint8Array(m.buffer, p, 64).every((b) => b === 0xa5), 'a kernel wrote past its scratch');
 }
 
 function check(c: Case, seed: number): void {
@@ -147,6 +165,8 @@ test('GEMM (1x1 convolution): awkward M, K, N; all dtypes and activations', () =
   let seed = 1;
   const shapes: [number, number, number, number][] = [
     [1, 1, 1, 1], [3, 5, 3, 5], [7, 3, 17, 33], [5, 5, 16, 96], [2, 9, 33, 17], [4, 4, 8, 8], [3, 3, 144, 24], [1, 7, 5, 1],
+    // Several row chunks (inputs or outputs past the chunk size), the last one shorter.
+    [41, 39, 70, 21], [53, 29, 5, 47],
   ];
   for (const dtype of DTYPES) {
     for (const [h, w, cin, cout] of shapes) {

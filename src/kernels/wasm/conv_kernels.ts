@@ -6,7 +6,7 @@ import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, 
 import { constData, convQuant, floatBias } from '../conv_quant.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
 import { share, type WasmContext } from './context.js';
-import { addr, computed, fns, needWasm, tasks, uniform, type Tasks } from './kernel_common.js';
+import { addr, computed, fns, needWasm, taskScratch, tasks, uniform, type TaskScratch, type Tasks } from './kernel_common.js';
 
 type T = 'float32' | 'uint8' | 'int8';
 const TYPES: Record<KernelDType, T> = { f32: 'float32', u8: 'uint8', i8: 'int8' };
@@ -52,18 +52,21 @@ interface GemmP {
   k: number;
   n: number;
   es: number;
+  scratch: TaskScratch;
 }
 
 /** Rows below which a threaded GEMM splits output channels instead. */
 const FEW_ROWS = 64;
 
-/** The task plan of a GEMM of m x k by k x n. */
-function gemmTasks(w: WasmContext, dt: KernelDType, m: number, n: number): { t: Tasks; cols: boolean } {
+/** The task plan of a GEMM of m x k by k x n, with its scratch reserved. */
+function gemmTasks(w: WasmContext, dt: KernelDType, m: number, k: number, n: number): { t: Tasks; cols: boolean; scratch: TaskScratch } {
   const blocks = Math.ceil(n / 8);
   const cols = w.runner.threads > 1 && m < FEW_ROWS && blocks >= 2;
+  const scratch = taskScratch(w);
+  scratch.reserve(fns(w)[`gemm_${dt}_4x8_scratch_size`]!(m, k));
   return cols
-    ? { t: tasks(w, `gemm_${dt}_4x8_run_cols`, Math.ceil(blocks / 2)), cols }
-    : { t: tasks(w, `gemm_${dt}_4x8_run`, Math.ceil(m / 16)), cols };
+    ? { t: tasks(w, `gemm_${dt}_4x8_run_cols`, Math.ceil(blocks / 2)), cols, scratch }
+    : { t: tasks(w, `gemm_${dt}_4x8_run`, Math.ceil(m / 16)), cols, scratch };
 }
 
 function runGemm(p: GemmP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
@@ -75,6 +78,7 @@ function runGemm(p: GemmP, inputs: (TypedArray | null)[], outputs: TypedArray[])
       const [b0, b1] = share(blocks, n, t);
       const a = runner.args(t);
       a[0] = p.m; a[1] = x; a[2] = p.k; a[3] = p.packed; a[4] = y; a[5] = p.n; a[6] = b0; a[7] = b1;
+      a[8] = p.scratch.addr(t);
     }
     runner.run(fn, n);
     return;
@@ -83,6 +87,7 @@ function runGemm(p: GemmP, inputs: (TypedArray | null)[], outputs: TypedArray[])
     const [m0, m1] = share(p.m, n, t, 4);
     const a = runner.args(t);
     a[0] = m1 - m0; a[1] = x + m0 * p.k * p.es; a[2] = p.k; a[3] = p.packed; a[4] = y + m0 * p.n * p.es; a[5] = p.n;
+    a[6] = p.scratch.addr(t);
   }
   runner.run(fn, n);
 }
@@ -106,7 +111,7 @@ function conv1x1(dt: KernelDType): Kernel<GemmP> {
       const x = inputTensor(g, node, 0).shape;
       const k = x[3]!, n = outputTensor(g, node).shape[3]!;
       const m = numElements(x) / k;
-      return { ...gemmTasks(w, dt, m, n), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
+      return { ...gemmTasks(w, dt, m, k, n), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
     },
     run: runGemm,
   });
@@ -126,7 +131,7 @@ function fullyConnected(dt: KernelDType): Kernel<GemmP> {
       const w = needWasm(ctx, node);
       const [n, k] = inputTensor(g, node, 1).shape as [number, number];
       const m = numElements(inputTensor(g, node, 0).shape) / k;
-      return { ...gemmTasks(w, dt, m, n), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
+      return { ...gemmTasks(w, dt, m, k, n), packed: packGemm(node, g, ctx, dt, k, n), m, k, n, es: dt === 'f32' ? 4 : 1 };
     },
     run: runGemm,
   });
@@ -135,8 +140,7 @@ function fullyConnected(dt: KernelDType): Kernel<GemmP> {
 interface Im2colP {
   t: Tasks;
   packed: number;
-  /** Per task scratch. */
-  scratch: number[];
+  scratch: TaskScratch;
   batch: number; h: number; w: number; cin: number; kh: number; kw: number; oh: number; ow: number; cout: number;
   stride: number; padTop: number; padLeft: number; es: number;
 }
@@ -163,8 +167,8 @@ function convIm2col(dt: KernelDType): Kernel<Im2colP> {
       const [, oh, ow] = outputTensor(g, node).shape as [number, number, number];
       const es = dt === 'f32' ? 4 : 1;
       const tk = tasks(w, `${fn}_run_rows`, oh);
-      const bytes = fns(w)[`${fn}_scratch_size`]!(kh, kw, cin, ow) * es;
-      const scratch = Array.from({ length: tk.n }, () => w.heap.alloc(bytes));
+      const scratch = taskScratch(w);
+      scratch.reserve(fns(w)[`${fn}_scratch_size`]!(kh, kw, cin, ow));
       return {
         t: tk, packed: packGemm(node, g, ctx, dt, kh * kw * cin, cout), scratch, batch, h, w: wd, cin, kh, kw, oh, ow,
         cout, stride: a.strideH, padTop: padBefore(a.strideH, 1, h, kh, oh), padLeft: padBefore(a.strideW, 1, wd, kw, ow), es,
@@ -179,7 +183,7 @@ function convIm2col(dt: KernelDType): Kernel<Im2colP> {
           const [r0, r1] = share(p.oh, n, t);
           const a = runner.args(t);
           a[0] = x; a[1] = p.h; a[2] = p.w; a[3] = p.cin; a[4] = p.kh; a[5] = p.kw; a[6] = r0; a[7] = r1; a[8] = p.ow;
-          a[9] = p.stride; a[10] = p.padTop; a[11] = p.padLeft; a[12] = p.packed; a[13] = y; a[14] = p.scratch[t]!;
+          a[9] = p.stride; a[10] = p.padTop; a[11] = p.padLeft; a[12] = p.packed; a[13] = y; a[14] = p.scratch.addr(t);
         }
         runner.run(f, n);
       }

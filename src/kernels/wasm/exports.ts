@@ -17,20 +17,24 @@ export interface WasmKernelExports {
   /** w: uint8 [n][k]; bias: int32 [n] or 0; mult, shift: int32 [n]. Rounds like TFLite's x86 CONV_2D/FC. */
   gemm_u8_4x8_pack(k: number, n: number, w: number, bias: number, xZp: number, wZp: number, mult: number,
     shift: number, outZp: number, outMin: number, outMax: number, packed: number): void;
-  /** y[m][0..n) (row stride yStride) from x[m][0..k) (row stride xStride). */
-  gemm_u8_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number): void;
-  /** Every GEMM also has `*_run_cols(m, x, xStride, packed, y, yStride, nb0, nb1)`: output channel blocks [nb0, nb1)
-   * of 8 only, for one thread's share when rows are few. */
+  /** Bytes of scratch of run / run_cols for at most m rows (every GEMM has one; 0 for float). */
+  gemm_u8_4x8_scratch_size(m: number, k: number): number;
+  /** y[m][0..n) (row stride yStride) from x[m][0..k) (row stride xStride); scratch of scratch_size(m, k) bytes. */
+  gemm_u8_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number, scratch: number): void;
+  /** Every GEMM also has `*_run_cols(m, x, xStride, packed, y, yStride, nb0, nb1, scratch)`: output channel blocks
+   * [nb0, nb1) of 8 only, for one thread's share when rows are few. */
   gemm_u8_4x8_run_cols(m: number, x: number, xStride: number, packed: number, y: number, yStride: number, nb0: number,
-    nb1: number): void;
+    nb1: number, scratch: number): void;
   gemm_i8_4x8_packed_size(k: number, n: number): number;
   gemm_i8_4x8_pack(k: number, n: number, w: number, bias: number, xZp: number, wZp: number, mult: number,
     shift: number, outZp: number, outMin: number, outMax: number, packed: number): void;
-  gemm_i8_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number): void;
+  gemm_i8_4x8_scratch_size(m: number, k: number): number;
+  gemm_i8_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number, scratch: number): void;
   gemm_f32_4x8_packed_size(k: number, n: number): number;
   /** w: float32 [n][k]; bias: float32 [n] or 0; output clamped to [outMin, outMax]. */
   gemm_f32_4x8_pack(k: number, n: number, w: number, bias: number, outMin: number, outMax: number, packed: number): void;
-  gemm_f32_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number): void;
+  gemm_f32_4x8_scratch_size(m: number, k: number): number;
+  gemm_f32_4x8_run(m: number, x: number, xStride: number, packed: number, y: number, yStride: number, scratch: number): void;
 
   /** Depthwise KxK (K = 3, 5), depth multiplier 1. w: 1HWC [K*K][c]. Rounds like TFLite's DEPTHWISE_CONV_2D. */
   dwconv3x3_u8_packed_size(c: number): number;
@@ -68,7 +72,8 @@ export interface WasmKernelExports {
   dwconv5x5_f32_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
     padLeft: number, packed: number, y: number, scratch: number): void;
 
-  /** Full convolution (the stem) as im2col + GEMM; weights packed by gemm_*_pack with k = kh*kw*cin (OHWI). */
+  /** Full convolution (the stem) as im2col + GEMM; weights packed by gemm_*_pack with k = kh*kw*cin (OHWI);
+   * scratch of scratch_size bytes. */
   conv_u8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
   conv_u8_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
     stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;

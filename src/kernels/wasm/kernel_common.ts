@@ -45,3 +45,35 @@ export interface Tasks {
 export function tasks(w: WasmContext, name: string, units: number): Tasks {
   return { runner: w.runner, fn: w.runner.fnIndex(name), n: Math.max(1, Math.min(w.runner.maxTasks, units)) };
 }
+
+/**
+ * Scratch per task slot, shared by every kernel of a session (nodes run one after the other): each kernel reserves
+ * the bytes it needs at prepare time and reads the address at run time. Reserving more than the current size
+ * replaces the regions (the old ones stay allocated; sizes grow by doubling, so at most as much again is wasted).
+ */
+export class TaskScratch {
+  private bytes = 0;
+  private regions: number[] = [];
+  constructor(private readonly w: WasmContext) {}
+  /** Makes every task slot's region at least `bytes` long. */
+  reserve(bytes: number): void {
+    if (bytes <= this.bytes) return;
+    let size = Math.max(this.bytes * 2, 65536);
+    while (size < bytes) size *= 2;
+    this.bytes = size;
+    this.regions = Array.from({ length: this.w.runner.maxTasks }, () => this.w.heap.alloc(size));
+  }
+  /** Address of task t's region. */
+  addr(t: number): number {
+    return this.regions[t]!;
+  }
+}
+
+const scratchOf = new WeakMap<WasmContext, TaskScratch>();
+
+/** The task scratch of a session's WASM context. */
+export function taskScratch(w: WasmContext): TaskScratch {
+  let s = scratchOf.get(w);
+  if (!s) scratchOf.set(w, (s = new TaskScratch(w)));
+  return s;
+}

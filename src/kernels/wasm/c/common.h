@@ -182,4 +182,23 @@ INLINE void store_floats(float *d, v128_t v, uint32_t n) {
 
 INLINE uint32_t round_up(uint32_t x, uint32_t m) { return (x + m - 1) / m * m; }
 
+/* GEMM rows are taken in chunks whose inputs and outputs stay in the L2 cache while every block of output channels
+ * passes over them: outputs are then written once per chunk, not once per channel block. */
+#define CHUNK_X_BYTES (96u * 1024u)
+#define CHUNK_C_BYTES (64u * 1024u)
+
+/* Rows per chunk (a multiple of 4) for m rows of x_row and c_row bytes, in chunks of near equal size. */
+INLINE uint32_t chunk_rows(uint32_t m, uint32_t x_row, uint32_t c_row) {
+  const uint64_t a = ((uint64_t)m * x_row + CHUNK_X_BYTES - 1) / CHUNK_X_BYTES;
+  const uint64_t b = ((uint64_t)m * c_row + CHUNK_C_BYTES - 1) / CHUNK_C_BYTES;
+  const uint32_t chunks = (uint32_t)(a > b ? (a > 1 ? a : 1) : (b > 1 ? b : 1));
+  return round_up((m + chunks - 1) / chunks, 4);
+}
+
+/* The most rows chunk_rows gives for at most m rows of x_row bytes. */
+INLINE uint32_t chunk_rows_max(uint32_t m, uint32_t x_row) {
+  const uint32_t cap = round_up((CHUNK_X_BYTES + x_row - 1) / x_row, 4), all = round_up(m, 4);
+  return cap < all ? cap : all;
+}
+
 #endif

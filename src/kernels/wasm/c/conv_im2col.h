@@ -1,13 +1,18 @@
 /* Full convolution (stem: 3x3 stride 2 on 3 channels) as one im2col row of patches then the GEMM micro-kernel.
- * Included by conv_{u8,i8,f32}_im2col_simd128.c with XT, GEMM_RUN, PAD_VALUE(packed), FN(name).
+ * Included by conv_{u8,i8,f32}_im2col_simd128.c with XT, GEMM_RUN, GEMM_SCRATCH_SIZE, PAD_VALUE(packed), FN(name).
  * Weights are packed by the matching GEMM pack function with k = kh*kw*cin (OHWI flattened). */
 #include "common.h"
 
-void GEMM_RUN(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride);
+void GEMM_RUN(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride, void *scratch);
+uint32_t GEMM_SCRATCH_SIZE(uint32_t m, uint32_t k);
 
-/** Scratch elements needed by run (one output row of patches plus slack for 16-byte copies). */
+/* Bytes of the row of patches (plus slack for 16-byte copies), 16-byte aligned; the GEMM's scratch follows. */
+INLINE uint32_t patch_bytes(uint32_t k, uint32_t ow) { return round_up((ow * k + 16) * (uint32_t)sizeof(XT), 16); }
+
+/** Scratch bytes needed by run: one output row of patches, then the GEMM's scratch. */
 EXPORT uint32_t FN(scratch_size)(uint32_t kh, uint32_t kw, uint32_t cin, uint32_t ow) {
-  return ow * kh * kw * cin + 16;
+  const uint32_t k = kh * kw * cin;
+  return patch_bytes(k, ow) + GEMM_SCRATCH_SIZE(ow, k);
 }
 
 /** Output rows [oy0, oy1) of in[h][w][cin] into out[oh][ow][n] (n from the packed weights), padding with the input
@@ -45,7 +50,7 @@ EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t
         }
       }
     }
-    GEMM_RUN(ow, scratch, k, packed, out + oy * ow * n, n);
+    GEMM_RUN(ow, scratch, k, packed, out + oy * ow * n, n, (uint8_t *)scratch + patch_bytes(k, ow));
   }
 }
 

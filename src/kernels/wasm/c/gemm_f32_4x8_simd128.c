@@ -31,46 +31,58 @@ INLINE void store_row(float *c, v128_t lo, v128_t hi, v128_t vmin, v128_t vmax, 
   else store_floats(c, lo, nr);
 }
 
+/** Scratch bytes of run: none (the signature matches the quantized GEMMs'). */
+EXPORT uint32_t gemm_f32_4x8_scratch_size(uint32_t m, uint32_t k) {
+  (void)m; (void)k;
+  return 0;
+}
+
 /** Output channels of blocks [nb0, nb1) of 8 only (one thread's share when rows are few). */
 EXPORT NOINLINE void gemm_f32_4x8_run_cols(uint32_t m, const float *x, uint32_t x_stride, const void *packed, float *c,
-                                           uint32_t c_stride, uint32_t nb0, uint32_t nb1) {
+                                           uint32_t c_stride, uint32_t nb0, uint32_t nb1, void *scratch) {
+  (void)scratch;
   const fhdr *h = (const fhdr *)packed;
   const uint32_t k = h->k, n = h->n < nb1 * NR ? h->n : nb1 * NR;
   const v128_t vmin = wasm_f32x4_splat(h->out_min), vmax = wasm_f32x4_splat(h->out_max);
-  const float *blk = (const float *)((const uint8_t *)packed + sizeof(fhdr)) + nb0 * (k + 1) * NR;
-  for (uint32_t n0 = nb0 * NR; n0 < n; n0 += NR, blk += (k + 1) * NR) {
-    const uint32_t nr = n - n0 < NR ? n - n0 : NR;
-    for (uint32_t m0 = 0; m0 < m; m0 += MR) {
-      const uint32_t mr = m - m0 < MR ? m - m0 : MR;
-      const float *a0 = x + m0 * x_stride;
-      const float *a1 = mr > 1 ? a0 + x_stride : a0;
-      const float *a2 = mr > 2 ? a1 + x_stride : a1;
-      const float *a3 = mr > 3 ? a2 + x_stride : a2;
-      v128_t acc0l = wasm_v128_load(blk), acc0h = wasm_v128_load(blk + 4);
-      v128_t acc1l = acc0l, acc1h = acc0h, acc2l = acc0l, acc2h = acc0h, acc3l = acc0l, acc3h = acc0h;
-      const float *w = blk + NR;
-      for (uint32_t kk = 0; kk < k; kk++, w += NR) {
-        const v128_t wl = wasm_v128_load(w), wh = wasm_v128_load(w + 4);
-        v128_t b = wasm_v128_load32_splat(a0 + kk);
-        acc0l = fmadd4(b, wl, acc0l); acc0h = fmadd4(b, wh, acc0h);
-        b = wasm_v128_load32_splat(a1 + kk);
-        acc1l = fmadd4(b, wl, acc1l); acc1h = fmadd4(b, wh, acc1h);
-        b = wasm_v128_load32_splat(a2 + kk);
-        acc2l = fmadd4(b, wl, acc2l); acc2h = fmadd4(b, wh, acc2h);
-        b = wasm_v128_load32_splat(a3 + kk);
-        acc3l = fmadd4(b, wl, acc3l); acc3h = fmadd4(b, wh, acc3h);
+  const float *blk0 = (const float *)((const uint8_t *)packed + sizeof(fhdr)) + nb0 * (k + 1) * NR;
+  const uint32_t mc = chunk_rows(m, k * 4, (nb1 - nb0) * NR * 4);
+  for (uint32_t mc0 = 0; mc0 < m; mc0 += mc) {
+    const uint32_t mc1 = m - mc0 < mc ? m : mc0 + mc;
+    const float *blk = blk0;
+    for (uint32_t n0 = nb0 * NR; n0 < n; n0 += NR, blk += (k + 1) * NR) {
+      const uint32_t nr = n - n0 < NR ? n - n0 : NR;
+      for (uint32_t m0 = mc0; m0 < mc1; m0 += MR) {
+        const uint32_t mr = mc1 - m0 < MR ? mc1 - m0 : MR;
+        const float *a0 = x + m0 * x_stride;
+        const float *a1 = mr > 1 ? a0 + x_stride : a0;
+        const float *a2 = mr > 2 ? a1 + x_stride : a1;
+        const float *a3 = mr > 3 ? a2 + x_stride : a2;
+        v128_t acc0l = wasm_v128_load(blk), acc0h = wasm_v128_load(blk + 4);
+        v128_t acc1l = acc0l, acc1h = acc0h, acc2l = acc0l, acc2h = acc0h, acc3l = acc0l, acc3h = acc0h;
+        const float *w = blk + NR;
+        for (uint32_t kk = 0; kk < k; kk++, w += NR) {
+          const v128_t wl = wasm_v128_load(w), wh = wasm_v128_load(w + 4);
+          v128_t b = wasm_v128_load32_splat(a0 + kk);
+          acc0l = fmadd4(b, wl, acc0l); acc0h = fmadd4(b, wh, acc0h);
+          b = wasm_v128_load32_splat(a1 + kk);
+          acc1l = fmadd4(b, wl, acc1l); acc1h = fmadd4(b, wh, acc1h);
+          b = wasm_v128_load32_splat(a2 + kk);
+          acc2l = fmadd4(b, wl, acc2l); acc2h = fmadd4(b, wh, acc2h);
+          b = wasm_v128_load32_splat(a3 + kk);
+          acc3l = fmadd4(b, wl, acc3l); acc3h = fmadd4(b, wh, acc3h);
+        }
+        float *c0 = c + m0 * c_stride + n0;
+        store_row(c0, acc0l, acc0h, vmin, vmax, nr);
+        if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, vmin, vmax, nr);
+        if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, vmin, vmax, nr);
+        if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, vmin, vmax, nr);
       }
-      float *c0 = c + m0 * c_stride + n0;
-      store_row(c0, acc0l, acc0h, vmin, vmax, nr);
-      if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, vmin, vmax, nr);
-      if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, vmin, vmax, nr);
-      if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, vmin, vmax, nr);
     }
   }
 }
 
 /** C[m][0..n) for m < M: rows of x at x + m*x_stride floats, rows of C at c + m*c_stride floats. */
 EXPORT void gemm_f32_4x8_run(uint32_t m, const float *x, uint32_t x_stride, const void *packed, float *c,
-                             uint32_t c_stride) {
-  gemm_f32_4x8_run_cols(m, x, x_stride, packed, c, c_stride, 0, (((const fhdr *)packed)->n + NR - 1) / NR);
+                             uint32_t c_stride, void *scratch) {
+  gemm_f32_4x8_run_cols(m, x, x_stride, packed, c, c_stride, 0, (((const fhdr *)packed)->n + NR - 1) / NR, scratch);
 }

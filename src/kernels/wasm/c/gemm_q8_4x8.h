@@ -5,6 +5,8 @@
  * Packed layout: qhdr, then per block of 8 output channels: bias' (8 x i32), kp/2 pairs of two vectors
  * (channels 0-3 and 4-7, each [w(c,k), w(c,k+1)] x 4 as i16), then 2 x requant4. kp = K rounded up to 8.
  * Requantization rounds like TFLite's x86 CONV_2D / FULLY_CONNECTED (requant4_apply_gemm).
+ * Rows of x are first widened to int16 in a scratch, a chunk at a time, so that each pair (x[k], x[k+1]) is one
+ * 32-bit splat load.
  * bias' = bias - x_zp * sum_k (w - w_zp), so padding rows of x with x_zp adds nothing. */
 #include "common.h"
 
@@ -48,28 +50,30 @@ EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, i
   }
 }
 
-INLINE v128_t bcast(v128_t x, int p) {
-  switch (p) {
-    case 0: return wasm_i32x4_shuffle(x, x, 0, 0, 0, 0);
-    case 1: return wasm_i32x4_shuffle(x, x, 1, 1, 1, 1);
-    case 2: return wasm_i32x4_shuffle(x, x, 2, 2, 2, 2);
-    default: return wasm_i32x4_shuffle(x, x, 3, 3, 3, 3);
-  }
+/** Bytes of scratch that run and run_cols need for at most m rows of K inputs. */
+EXPORT uint32_t FN(scratch_size)(uint32_t m, uint32_t k) {
+  const uint32_t kp = round_up(k, 8);
+  return chunk_rows_max(m, kp * 2) * kp * 2;
 }
 
-#define STEP(p)                                                                 \
-  {                                                                             \
-    const v128_t wl = wasm_v128_load(w), wh = wasm_v128_load(w + 16);           \
-    w += 32;                                                                    \
-    v128_t b;                                                                   \
-    b = bcast(x0, p); acc0l = wasm_i32x4_add(acc0l, wasm_i32x4_dot_i16x8(b, wl)); \
-    acc0h = wasm_i32x4_add(acc0h, wasm_i32x4_dot_i16x8(b, wh));                 \
-    b = bcast(x1, p); acc1l = wasm_i32x4_add(acc1l, wasm_i32x4_dot_i16x8(b, wl)); \
-    acc1h = wasm_i32x4_add(acc1h, wasm_i32x4_dot_i16x8(b, wh));                 \
-    b = bcast(x2, p); acc2l = wasm_i32x4_add(acc2l, wasm_i32x4_dot_i16x8(b, wl)); \
-    acc2h = wasm_i32x4_add(acc2h, wasm_i32x4_dot_i16x8(b, wh));                 \
-    b = bcast(x3, p); acc3l = wasm_i32x4_add(acc3l, wasm_i32x4_dot_i16x8(b, wl)); \
-    acc3h = wasm_i32x4_add(acc3h, wasm_i32x4_dot_i16x8(b, wh));                 \
+/* One pair of k: the two weight vectors (channels 0-3 and 4-7) times the pair (x[k], x[k+1]) of each row, splat from
+ * the widened rows (a load, no shuffle). */
+#define STEP(o)                                                                          \
+  {                                                                                      \
+    const v128_t wl = wasm_v128_load(w + (o) * 32), wh = wasm_v128_load(w + (o) * 32 + 16); \
+    v128_t b;                                                                            \
+    b = wasm_v128_load32_splat(a0 + kk + 2 * (o));                                       \
+    acc0l = wasm_i32x4_add(acc0l, wasm_i32x4_dot_i16x8(b, wl));                          \
+    acc0h = wasm_i32x4_add(acc0h, wasm_i32x4_dot_i16x8(b, wh));                          \
+    b = wasm_v128_load32_splat(a1 + kk + 2 * (o));                                       \
+    acc1l = wasm_i32x4_add(acc1l, wasm_i32x4_dot_i16x8(b, wl));                          \
+    acc1h = wasm_i32x4_add(acc1h, wasm_i32x4_dot_i16x8(b, wh));                          \
+    b = wasm_v128_load32_splat(a2 + kk + 2 * (o));                                       \
+    acc2l = wasm_i32x4_add(acc2l, wasm_i32x4_dot_i16x8(b, wl));                          \
+    acc2h = wasm_i32x4_add(acc2h, wasm_i32x4_dot_i16x8(b, wh));                          \
+    b = wasm_v128_load32_splat(a3 + kk + 2 * (o));                                       \
+    acc3l = wasm_i32x4_add(acc3l, wasm_i32x4_dot_i16x8(b, wl));                          \
+    acc3h = wasm_i32x4_add(acc3h, wasm_i32x4_dot_i16x8(b, wh));                          \
   }
 
 INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhdr *h, const int uniform, v128_t vm,
@@ -91,52 +95,64 @@ INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhd
   else store_bytes(c, o, nr);
 }
 
+/* Rows [0, m) of x widened to int16 into xw (rows of kp; the pad past K meets zero weights). */
+INLINE void widen_rows(uint32_t m, const XT *x, uint32_t x_stride, uint32_t k, uint32_t kp, int16_t *xw) {
+  for (uint32_t r = 0; r < m; r++, x += x_stride, xw += kp)
+    for (uint32_t kk = 0; kk < k; kk += 8) wasm_v128_store(xw + kk, EXTEND8(x + kk));
+}
+
 INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride,
-                     uint32_t nb0, uint32_t nb1, const int uniform) {
+                     uint32_t nb0, uint32_t nb1, int16_t *xw, const int uniform) {
   const qhdr *h = (const qhdr *)packed;
   const v128_t vm = wasm_i32x4_splat(h->mult);
   const uint32_t k = h->k, kp = h->kp;
   const uint32_t n = h->n < nb1 * NR ? h->n : nb1 * NR;
   const v128_t zp = wasm_i16x8_splat((int16_t)h->out_zp);
   const v128_t vmin = wasm_i8x16_splat((int8_t)h->out_min), vmax = wasm_i8x16_splat((int8_t)h->out_max);
-  const uint8_t *blk = (const uint8_t *)packed + sizeof(qhdr) + nb0 * block_bytes(kp);
-  for (uint32_t n0 = nb0 * NR; n0 < n; n0 += NR, blk += block_bytes(kp)) {
-    const uint32_t nr = n - n0 < NR ? n - n0 : NR;
-    const requant4 *rq = (const requant4 *)(blk + 32 + kp * 16);
-    for (uint32_t m0 = 0; m0 < m; m0 += MR) {
-      const uint32_t mr = m - m0 < MR ? m - m0 : MR;
-      const XT *a0 = x + m0 * x_stride;
-      const XT *a1 = mr > 1 ? a0 + x_stride : a0;
-      const XT *a2 = mr > 2 ? a1 + x_stride : a1;
-      const XT *a3 = mr > 3 ? a2 + x_stride : a2;
-      v128_t acc0l = wasm_v128_load(blk), acc0h = wasm_v128_load(blk + 16);
-      v128_t acc1l = acc0l, acc1h = acc0h, acc2l = acc0l, acc2h = acc0h, acc3l = acc0l, acc3h = acc0h;
-      const uint8_t *w = blk + 32;
-      for (uint32_t kk = 0; kk < k; kk += 8) {
-        /* Past K the weights are zero, so the extra bytes read are harmless. */
-        const v128_t x0 = EXTEND8(a0 + kk), x1 = EXTEND8(a1 + kk), x2 = EXTEND8(a2 + kk), x3 = EXTEND8(a3 + kk);
-        STEP(0) STEP(1) STEP(2) STEP(3)
+  const uint8_t *blk0 = (const uint8_t *)packed + sizeof(qhdr) + nb0 * block_bytes(kp);
+  const uint32_t mc = chunk_rows(m, kp * 2, (nb1 - nb0) * NR);
+  for (uint32_t mc0 = 0; mc0 < m; mc0 += mc) {
+    const uint32_t mc1 = m - mc0 < mc ? m : mc0 + mc;
+    widen_rows(mc1 - mc0, x + mc0 * x_stride, x_stride, k, kp, xw);
+    const uint8_t *blk = blk0;
+    for (uint32_t n0 = nb0 * NR; n0 < n; n0 += NR, blk += block_bytes(kp)) {
+      const uint32_t nr = n - n0 < NR ? n - n0 : NR;
+      const requant4 *rq = (const requant4 *)(blk + 32 + kp * 16);
+      for (uint32_t m0 = mc0; m0 < mc1; m0 += MR) {
+        const uint32_t mr = mc1 - m0 < MR ? mc1 - m0 : MR;
+        const int16_t *a0 = xw + (m0 - mc0) * kp;
+        const int16_t *a1 = mr > 1 ? a0 + kp : a0;
+        const int16_t *a2 = mr > 2 ? a1 + kp : a1;
+        const int16_t *a3 = mr > 3 ? a2 + kp : a2;
+        v128_t acc0l = wasm_v128_load(blk), acc0h = wasm_v128_load(blk + 16);
+        v128_t acc1l = acc0l, acc1h = acc0h, acc2l = acc0l, acc2h = acc0h, acc3l = acc0l, acc3h = acc0h;
+        const uint8_t *w = blk + 32;
+        for (uint32_t kk = 0; kk < kp; kk += 8, w += 128) {
+          STEP(0) STEP(1) STEP(2) STEP(3)
+        }
+        XT *c0 = c + m0 * c_stride + n0;
+        store_row(c0, acc0l, acc0h, rq, h, uniform, vm, zp, vmin, vmax, nr);
+        if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, rq, h, uniform, vm, zp, vmin, vmax, nr);
+        if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, rq, h, uniform, vm, zp, vmin, vmax, nr);
+        if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, rq, h, uniform, vm, zp, vmin, vmax, nr);
       }
-      XT *c0 = c + m0 * c_stride + n0;
-      store_row(c0, acc0l, acc0h, rq, h, uniform, vm, zp, vmin, vmax, nr);
-      if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, rq, h, uniform, vm, zp, vmin, vmax, nr);
-      if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, rq, h, uniform, vm, zp, vmin, vmax, nr);
-      if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, rq, h, uniform, vm, zp, vmin, vmax, nr);
     }
   }
 }
 
-/** Output channels of blocks [nb0, nb1) of 8 only (one thread's share when rows are few). */
+/** Output channels of blocks [nb0, nb1) of 8 only (one thread's share when rows are few); scratch of scratch_size. */
 EXPORT NOINLINE void FN(run_cols)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c,
-                                  uint32_t c_stride, uint32_t nb0, uint32_t nb1) {
+                                  uint32_t c_stride, uint32_t nb0, uint32_t nb1, int16_t *scratch) {
   const qhdr *h = (const qhdr *)packed;
   /* 2: per-tensor multiplier < 1 (no left shift, a right shift), the common case, with the fused rounding. */
-  if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, 2);
-  else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, 1);
-  else run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, 0);
+  if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 2);
+  else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 1);
+  else run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 0);
 }
 
-/** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride. */
-EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride) {
-  FN(run_cols)(m, x, x_stride, packed, c, c_stride, 0, (((const qhdr *)packed)->n + NR - 1) / NR);
+/** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride; scratch of
+ * scratch_size(m, K) bytes. */
+EXPORT void FN(run)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c, uint32_t c_stride,
+                    int16_t *scratch) {
+  FN(run_cols)(m, x, x_stride, packed, c, c_stride, 0, (((const qhdr *)packed)->n + NR - 1) / NR, scratch);
 }
