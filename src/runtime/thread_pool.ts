@@ -5,6 +5,7 @@ import {
   controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_NEXT, CTL_READY, CTL_STOP, CTL_TASKS,
   maxTasks, SPIN, taskTag, TASKS_EXHAUSTED, type WorkerInit,
 } from './thread_control.js';
+import { threadHost, type ThreadHandle } from './thread_host.js';
 
 /** Stack of each worker's WebAssembly instance (the caller's is the module's own first 64 KiB). */
 const WORKER_STACK = 65536;
@@ -12,29 +13,25 @@ const WORKER_STACK = 65536;
 const START_TIMEOUT_MS = 10000;
 
 type Fn = (...a: number[]) => void;
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: string, f: (e: unknown) => void): void;
-}
-type WorkerCtor = new (url: URL, opts: { workerData: WorkerInit; execArgv: string[] }) => NodeWorker;
 
-function execArgv(): string[] {
-  const p = (globalThis as { process?: { execArgv?: string[] } }).process;
-  return (p?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
-}
+/** Start-ups of pools whose workers could not be waited for synchronously (browsers), until they settle. */
+const starting = new Set<Promise<void>>();
 
-function workerConstructor(): WorkerCtor {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = p?.getBuiltinModule?.('node:worker_threads') as { Worker: WorkerCtor } | undefined;
-  if (!wt) throw new UnsupportedError('threads > 1 needs Node 20.16+ worker_threads');
-  return wt.Worker;
+/**
+ * Resolves when the workers of every pool created on this thread have started; rejects with the first that failed.
+ * In a browser, workers start only once their creator returns to its event loop, so a pool is usable at once (the
+ * caller takes every task a missing worker would) but at full speed only after this.
+ */
+export async function threadsStarted(): Promise<void> {
+  await Promise.all([...starting]);
 }
 
 /**
- * `threads - 1` Node worker threads, each with its own instance of the kernel module on the shared memory. A
- * dispatch publishes the export and task arguments on a control block and wakes the workers; then every thread, the
- * caller included, takes tasks with an atomic counter until none is left, and the caller waits for the last one.
+ * `threads - 1` workers (Node worker threads or browser Web Workers, see thread_host.ts), each with its own instance
+ * of the kernel module on the shared memory. A dispatch publishes the export and task arguments on a control block
+ * and wakes the workers; then every thread, the caller included, takes tasks with an atomic counter until none is
+ * left, and the caller waits for the last one. Node workers are waited for here; browser workers start later (see
+ * {@link threadsStarted}).
  */
 export class ThreadPool implements ParallelRunner {
   readonly threads: number;
@@ -43,7 +40,7 @@ export class ThreadPool implements ParallelRunner {
   private readonly slots: Int32Array[];
   private readonly names: string[];
   private readonly fns: Fn[];
-  private readonly workers: NodeWorker[] = [];
+  private readonly workers: ThreadHandle[] = [];
   private disposed = false;
 
   constructor(k: WasmKernels, heap: WasmHeap, threads: number) {
@@ -58,28 +55,40 @@ export class ThreadPool implements ParallelRunner {
     this.names = taskFunctions(k);
     const e = k.exports as unknown as Record<string, Fn>;
     this.fns = this.names.map((n) => e[n]!);
-    const Worker = workerConstructor();
-    const url = new URL('./worker.js', import.meta.url);
+    const host = threadHost();
     let failure: unknown;
     for (let i = 1; i < threads; i++) {
       const stackTop = heap.alloc(WORKER_STACK) + WORKER_STACK;
       const init: WorkerInit = { module: k.module, memory: k.memory, flavor: k.flavor, control, threads, index: i, stackTop };
-      // Not the caller's --input-type (of `node -e`), which would stop a worker from starting.
-      const w = new Worker(url, { workerData: init, execArgv: execArgv() });
-      w.on('error', (e) => { failure = e; });
-      w.unref();
-      this.workers.push(w);
+      this.workers.push(host.spawn(init, (e) => { failure ??= e; }));
     }
     const t0 = Date.now();
-    for (;;) {
+    /** Whether all have started; throws (after stopping them) on a failure or the time-out. */
+    const allStarted = (): boolean => {
       const ready = Atomics.load(this.ctl, CTL_READY);
-      if (ready === threads - 1) break;
-      if (Date.now() - t0 > START_TIMEOUT_MS) {
-        this.dispose();
-        throw new UnsupportedError(`worker threads did not start (${ready} of ${threads - 1} ready)${failure ? `: ${String(failure)}` : ''}`);
-      }
-      Atomics.wait(this.ctl, CTL_READY, ready, 50);
+      if (ready === threads - 1 || this.disposed) return true;
+      if (failure === undefined && Date.now() - t0 <= START_TIMEOUT_MS) return false;
+      this.dispose();
+      throw new UnsupportedError(`worker threads did not start (${ready} of ${threads - 1} ready)${failure ? `: ${String(failure)}` : ''}`);
+    };
+    if (host.kind === 'node') {
+      while (!allStarted()) Atomics.wait(this.ctl, CTL_READY, Atomics.load(this.ctl, CTL_READY), 50);
+      return;
     }
+    const started = new Promise<void>((resolve, reject) => {
+      const poll = (): void => {
+        try {
+          if (allStarted()) resolve();
+          else setTimeout(poll, 5);
+        } catch (e) {
+          reject(e);
+        }
+      };
+      poll();
+    });
+    starting.add(started);
+    const settle = (): void => void starting.delete(started);
+    started.then(settle, settle);
   }
 
   args(t: number): Int32Array {
@@ -134,6 +143,6 @@ export class ThreadPool implements ParallelRunner {
     Atomics.store(this.ctl, CTL_STOP, 1);
     Atomics.add(this.ctl, CTL_GENERATION, 1);
     Atomics.notify(this.ctl, CTL_GENERATION);
-    for (const w of this.workers) void w.terminate();
+    for (const w of this.workers) w.terminate();
   }
 }

@@ -19,7 +19,7 @@ export function wasmAvailable(): boolean {
 
 /**
  * Loads the kernels on a fresh memory: private for one thread, shared with `threads - 1` workers otherwise
- * (Node worker_threads).
+ * (Node worker threads, or Web Workers in a browser worker).
  */
 export function createWasmRuntime(threads: number, loaded?: WasmKernels): WasmRuntime {
   checkThreads(threads);
