@@ -1,32 +1,32 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { MobilenetError } from '../errors.js';
-import { registerBench } from './commands/bench.js';
-import { registerClassify } from './commands/classify.js';
-import { registerEmbed } from './commands/embed.js';
-import { registerEval } from './commands/eval.js';
-import { registerInfo } from './commands/info.js';
-import { registerModels } from './commands/models.js';
-import { registerRun } from './commands/run.js';
-import { registerServeWeb } from './commands/serve_web.js';
-import { registerTrain } from './commands/train.js';
+
+type Register = (program: Command) => void;
+
+/** Each subcommand's module, imported only when that subcommand runs (or for help), in help order. */
+const COMMANDS: [string, () => Promise<Register>][] = [
+  ['classify', async () => (await import('./commands/classify.js')).registerClassify],
+  ['run', async () => (await import('./commands/run.js')).registerRun],
+  ['eval', async () => (await import('./commands/eval.js')).registerEval],
+  ['models', async () => (await import('./commands/models.js')).registerModels],
+  ['info', async () => (await import('./commands/info.js')).registerInfo],
+  ['embed', async () => (await import('./commands/embed.js')).registerEmbed],
+  ['bench', async () => (await import('./commands/bench.js')).registerBench],
+  ['train', async () => (await import('./commands/train.js')).registerTrain],
+  ['serve-web', async () => (await import('./commands/serve_web.js')).registerServeWeb],
+];
 
 const program = new Command('mobilenet')
   .description('MobileNet image classification: classify, run, evaluate')
   .exitOverride()
   .showHelpAfterError(false);
 
-registerClassify(program);
-registerRun(program);
-registerEval(program);
-registerModels(program);
-registerInfo(program);
-registerEmbed(program);
-registerBench(program);
-registerTrain(program);
-registerServeWeb(program);
+const name = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const wanted = COMMANDS.filter(([n]) => n === name);
 
 try {
+  for (const [, load] of wanted.length ? wanted : COMMANDS) (await load())(program);
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {

@@ -1,6 +1,6 @@
 import type { Graph } from '../graph/index.js';
 import { ModelFormatError } from '../errors.js';
-import { isTflite, readTflite } from '../formats/tflite/index.js';
+import { isTflite, readTflite } from '../formats/tflite/reader.js';
 
 /** Model formats besides TFLite, offered by the caller (Node offers TF.js, PyTorch and kNN heads). */
 export interface OtherFormats {

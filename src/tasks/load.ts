@@ -26,7 +26,8 @@ export async function loadGraph(pathOrBytes: string | Uint8Array, options: LoadO
   let path: string | undefined;
   if (typeof pathOrBytes === 'string') {
     path = resolveModel(pathOrBytes, options.modelDir);
-    bytes = new Uint8Array(await readFile(path));
+    const file = await readFile(path);
+    bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   } else {
     bytes = pathOrBytes;
   }
