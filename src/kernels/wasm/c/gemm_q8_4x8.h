@@ -127,9 +127,9 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
         v128_t acc0l = wasm_v128_load(blk), acc0h = wasm_v128_load(blk + 16);
         v128_t acc1l = acc0l, acc1h = acc0h, acc2l = acc0l, acc2h = acc0h, acc3l = acc0l, acc3h = acc0h;
         const uint8_t *w = blk + 32;
-        for (uint32_t kk = 0; kk < kp; kk += 8, w += 128) {
-          STEP(0) STEP(1) STEP(2) STEP(3)
-        }
+        /* Not unrolled: unrolled, clang reassociates the sums across pairs and the live weights spill. */
+#pragma clang loop unroll(disable)
+        for (uint32_t kk = 0; kk < kp; kk += 2, w += 32) STEP(0)
         XT *c0 = c + m0 * c_stride + n0;
         store_row(c0, acc0l, acc0h, rq, h, uniform, vm, zp, vmin, vmax, nr);
         if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, rq, h, uniform, vm, zp, vmin, vmax, nr);
