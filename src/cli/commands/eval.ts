@@ -6,7 +6,7 @@ import { evaluate, readLabelsCsv } from '../../tasks/evaluate.js';
 import { readClassFolders } from '../../tasks/eval_folders.js';
 import type { Classifier } from '../../tasks/classifier.js';
 import { loadClassifier } from '../../tasks/classifier.js';
-import { evalReportHtml } from '../../tasks/report_html.js';
+import { MobilenetError } from '../../errors.js';
 import { DEFAULT_MODEL } from '../../models/zoo.js';
 import { Progress } from '../progress.js';
 import { intOption, resizeOption } from '../options.js';
@@ -33,6 +33,7 @@ export function registerEval(program: Command): void {
     .option('--labels <file>', "labels file to use instead of the model's own (one label per line)")
     .option('--resize <mode>', 'central-crop (default for TF models), resize, or resize-crop', resizeOption)
     .option('--limit <n>', 'evaluate only the first n images', intOption)
+    .option('--workers <n>', 'run the model in n worker threads (one single-threaded session each) while images are decoded', intOption)
     .option('--json', 'print one JSON object')
     .option('--report <file>', 'write a self-contained HTML report (confusion matrix, per-class bars, misclassified thumbnails)')
     .action(async (dir: string, o) => {
@@ -41,12 +42,20 @@ export function registerEval(program: Command): void {
       let items = all;
       if (o.limit) items = items.slice(0, o.limit);
       const bar = new Progress(items.length, 'eval');
-      const r = await evaluate(model, items, {
-        resize: o.resize,
-        onProgress: (_d, _t, top1) => bar.tick(`top-1 ${(100 * top1).toFixed(1)}%`),
-      });
+      const pooled = o.workers ? await pooledModel(model, o.workers) : undefined;
+      pooled?.readAhead(items.map((i) => i.path), o.resize);
+      let r;
+      try {
+        r = await evaluate(pooled ?? model, items, {
+          resize: o.resize,
+          onProgress: (_d, _t, top1) => bar.tick(`top-1 ${(100 * top1).toFixed(1)}%`),
+        });
+      } finally {
+        await pooled?.dispose();
+      }
       for (const s of r.skipped) console.error(`warning: skipped '${s.path}': ${s.error}`);
       if (o.report) {
+        const { evalReportHtml } = await import('../../tasks/report_html.js');
         const html = await evalReportHtml(r, { model: o.model, labelOf: (i) => model.labelOf(i), dataset: o.labelsCsv ?? dir });
         await writeFile(o.report, html);
         console.error(`report written to ${o.report}`);
@@ -61,4 +70,13 @@ export function registerEval(program: Command): void {
         console.log(`top-5: ${(100 * r.top5).toFixed(1)}%`);
       }
     });
+}
+
+/** The model on a pool of worker sessions (plain models only: a kNN or softmax head runs its backbone in-process). */
+async function pooledModel(model: Classifier, workers: number) {
+  if (model.backbone !== model) {
+    throw new MobilenetError(`--workers runs plain models only; '${model.source}' is a classifier head over a backbone`);
+  }
+  const { PooledModel } = await import('../../tasks/pooled_model.js');
+  return PooledModel.create(model.backbone, workers);
 }
