@@ -16,14 +16,18 @@ type Fn = (...a: number[]) => void;
 
 /** Start-ups of pools whose workers could not be waited for synchronously (browsers), until they settle. */
 const starting = new Set<Promise<void>>();
+/** Workers started by this thread's pools and not stopped. */
+let running = 0;
 
 /**
- * Resolves when the workers of every pool created on this thread have started; rejects with the first that failed.
- * In a browser, workers start only once their creator returns to its event loop, so a pool is usable at once (the
- * caller takes every task a missing worker would) but at full speed only after this.
+ * Resolves when the workers of every pool created on this thread have started, with how many workers this thread's
+ * pools now run; rejects with the first start that failed. In a browser, workers start only once their creator
+ * returns to its event loop, so a pool is usable at once (the caller takes every task a missing worker would) but
+ * at full speed only after this.
  */
-export async function threadsStarted(): Promise<void> {
+export async function threadsStarted(): Promise<number> {
   await Promise.all([...starting]);
+  return running;
 }
 
 /**
@@ -42,6 +46,7 @@ export class ThreadPool implements ParallelRunner {
   private readonly fns: Fn[];
   private readonly workers: ThreadHandle[] = [];
   private disposed = false;
+  private started = false;
 
   constructor(k: WasmKernels, heap: WasmHeap, threads: number) {
     if (!k.shared) throw new UnsupportedError('threads need the shared-memory build of the kernels');
@@ -66,7 +71,12 @@ export class ThreadPool implements ParallelRunner {
     /** Whether all have started; throws (after stopping them) on a failure or the time-out. */
     const allStarted = (): boolean => {
       const ready = Atomics.load(this.ctl, CTL_READY);
-      if (ready === threads - 1 || this.disposed) return true;
+      if (this.disposed) return true;
+      if (ready === threads - 1) {
+        if (!this.started) running += threads - 1;
+        this.started = true;
+        return true;
+      }
       if (failure === undefined && Date.now() - t0 <= START_TIMEOUT_MS) return false;
       this.dispose();
       throw new UnsupportedError(`worker threads did not start (${ready} of ${threads - 1} ready)${failure ? `: ${String(failure)}` : ''}`);
@@ -140,6 +150,7 @@ export class ThreadPool implements ParallelRunner {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.started) running -= this.threads - 1;
     Atomics.store(this.ctl, CTL_STOP, 1);
     Atomics.add(this.ctl, CTL_GENERATION, 1);
     Atomics.notify(this.ctl, CTL_GENERATION);

@@ -1,16 +1,31 @@
-import { MobilenetError, ModelFormatError } from '../errors.js';
-import type { Graph } from '../graph/index.js';
-import { numElements } from '../graph/index.js';
+import { MobilenetError, UnsupportedError } from '../errors.js';
 import { parseLabels } from '../formats/labels.js';
 import type { SessionOptions } from '../runtime/index.js';
 import { graphFromBytes } from '../tasks/graph_bytes.js';
-import { Model } from './model.js';
+import { EngineClient } from './engine_client.js';
+import type { ModelSummary } from './engine_protocol.js';
+import { fitLabels } from './labels.js';
+import { LocalModel } from './local_model.js';
+import { Model, pageBackend, summaryOf } from './model.js';
+import { LIBRARY_URL } from './worker_main.js';
 
 /** Options of the browser {@link loadModel}. */
 export interface WebLoadOptions {
   /** Labels for a model that carries none: the list, or the URL of a labels file (one per line). */
   labels?: string[] | string | URL;
-  /** Runtime options (kernel variants, threads). */
+  /**
+   * Threads running the model (default 1; at most 32). More than one runs the model in a Web Worker with
+   * `threads - 1` more workers sharing its WebAssembly memory, which needs a cross-origin isolated page (served
+   * with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`).
+   */
+  threads?: number;
+  /** Run the model in a Web Worker of its own, so the page stays responsive during inference (default: when
+   * `threads > 1`; one thread in a worker needs no isolation). */
+  worker?: boolean;
+  /** The library's script, which the worker loads (default: the URL this module was loaded from). Set it when the
+   * library is bundled into another script. */
+  workerUrl?: string | URL;
+  /** Runtime options (kernel variants); `threads` here is used when the option above is absent. */
   session?: SessionOptions;
   /** Largest width·height of an image to decode (default 50 megapixels). */
   maxPixels?: number;
@@ -49,49 +64,75 @@ async function fetchSameOrigin(what: string, url: string | URL, signal?: AbortSi
   return { url: u.href, response };
 }
 
-async function readSource(source: WebModelSource, signal?: AbortSignal): Promise<{ bytes: Uint8Array; name: string }> {
-  if (source instanceof Uint8Array) return { bytes: source, name: `<${source.length} bytes>` };
-  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: `<${source.byteLength} bytes>` };
+async function readSource(source: WebModelSource, signal?: AbortSignal): Promise<{ bytes: Uint8Array; name: string; ours: boolean }> {
+  if (source instanceof Uint8Array) return { bytes: source, name: `<${source.length} bytes>`, ours: false };
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: `<${source.byteLength} bytes>`, ours: false };
   if (typeof Blob === 'function' && source instanceof Blob) {
     const name = typeof File === 'function' && source instanceof File ? source.name : `<${source.size} bytes>`;
-    return { bytes: new Uint8Array(await source.arrayBuffer()), name };
+    return { bytes: new Uint8Array(await source.arrayBuffer()), name, ours: true };
   }
   if (typeof source === 'string' || source instanceof URL) {
     const { url, response } = await fetchSameOrigin('model', source, signal);
-    return { bytes: new Uint8Array(await response.arrayBuffer()), name: url };
+    return { bytes: new Uint8Array(await response.arrayBuffer()), name: url, ours: true };
   }
   throw new TypeError('loadModel: expected a Uint8Array, ArrayBuffer, Blob, File, URL string or URL');
 }
 
-async function attachLabels(graph: Graph, labels: WebLoadOptions['labels'], signal?: AbortSignal): Promise<void> {
-  if (labels === undefined) return;
-  let list: string[];
-  let where = 'labels list';
-  if (Array.isArray(labels)) {
-    list = labels;
-  } else {
-    const { url, response } = await fetchSameOrigin('labels', labels, signal);
-    list = parseLabels(await response.text());
-    where = `labels file '${url}'`;
+async function readLabels(labels: WebLoadOptions['labels'], signal?: AbortSignal): Promise<{ list: string[]; where: string } | undefined> {
+  if (labels === undefined) return undefined;
+  if (Array.isArray(labels)) return { list: labels, where: 'labels list' };
+  const { url, response } = await fetchSameOrigin('labels', labels, signal);
+  return { list: parseLabels(await response.text()), where: `labels file '${url}'` };
+}
+
+/** The thread count of `options`, checked: threads beyond one need a worker and a cross-origin isolated page. */
+function threadsOf(options: WebLoadOptions): number {
+  const threads = options.threads ?? options.session?.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 32) {
+    throw new UnsupportedError(`threads must be an integer from 1 to 32, got ${threads}`);
   }
-  const out = graph.tensors[graph.outputs[0]!];
-  const classes = out ? numElements(out.shape) : 0;
-  // As in Node: a 1001-entry list starting with "background" serves a 1000-class model.
-  const fitted = list.length === classes ? list : list.length === classes + 1 && list[0] === 'background' ? list.slice(1) : undefined;
-  if (!fitted) throw new ModelFormatError(`${where} has ${list.length} labels but the model outputs ${classes} classes`);
-  graph.meta.labels = fitted;
+  if (threads === 1) return 1;
+  if (options.worker === false) throw new UnsupportedError(`threads: ${threads} run in a Web Worker; worker: false allows 1 thread only`);
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+    throw new UnsupportedError(`threads: ${threads} need SharedArrayBuffer, which a page has only when cross-origin isolated: ` +
+      "serve it with the headers 'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp' " +
+      '(this page is not: crossOriginIsolated is false)');
+  }
+  return threads;
 }
 
 /**
  * Loads a TFLite model in the browser, from its bytes (Uint8Array, ArrayBuffer, Blob, File) or from a URL on the
  * page's own origin, ready to classify. Labels embedded in the model are used unless `options.labels` is given.
  *
+ * With `threads > 1` (or `worker: true`) the model runs in a Web Worker of its own, started from the library's
+ * script; call {@link Model.dispose} to stop it.
+ *
  * @throws ModelFormatError for an empty, unrecognised or corrupt model, or labels that do not fit it;
- *   MobilenetError for a URL on another origin or a failed download.
+ *   MobilenetError for a URL on another origin or a failed download; UnsupportedError for a bad thread count, or
+ *   threads on a page that is not cross-origin isolated (the message names the headers it needs).
  */
 export async function loadModel(source: WebModelSource, options: WebLoadOptions = {}): Promise<Model> {
-  const { bytes, name } = await readSource(source, options.signal);
-  const graph = await graphFromBytes(bytes, name);
-  await attachLabels(graph, options.labels, options.signal);
-  return new Model({ graph, source: name, session: options.session, maxPixels: options.maxPixels });
+  const threads = threadsOf(options);
+  const inWorker = options.worker ?? threads > 1;
+  const { bytes, name, ours } = await readSource(source, options.signal);
+  const labels = await readLabels(options.labels, options.signal);
+  const session: SessionOptions = { ...options.session, threads };
+  if (!inWorker) {
+    const graph = await graphFromBytes(bytes, name);
+    if (labels) fitLabels(graph, labels.list, labels.where);
+    const m = new LocalModel({ graph, source: name, session, maxPixels: options.maxPixels });
+    return new Model(summaryOf(m), pageBackend(m), false);
+  }
+  const client = new EngineClient(new URL(options.workerUrl ?? LIBRARY_URL, pageOrigin().href), options.maxPixels);
+  try {
+    const summary = await client.request<ModelSummary>(
+      { op: 'load', bytes, source: name, labels, session, maxPixels: options.maxPixels },
+      ours ? [bytes.buffer as ArrayBuffer] : [],
+    );
+    return new Model(summary, client, true);
+  } catch (e) {
+    client.dispose();
+    throw e;
+  }
 }

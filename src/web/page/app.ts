@@ -11,16 +11,17 @@ interface ServedModel {
 
 /** What the page exposes for scripts and tests. */
 interface PageApi {
-  /** Runs the current model on a raw input tensor (values in the input's dtype); returns the first output. */
-  run(input: number[]): number[];
+  /** Runs the current model on a raw input tensor (values in the input's dtype); resolves to the first output. */
+  run(input: number[]): Promise<number[]>;
   /** The last classification shown. */
   last?: { predictions: Prediction[]; inferenceMs: number; decodeMs: number };
   /** The current model's source and input description. */
-  model?: { source: string; input: { shape: number[]; dtype: string } };
+  model?: { source: string; input: { shape: number[]; dtype: string }; threads: number; inWorker: boolean };
 }
 
 const el = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const select = el<HTMLSelectElement>('model-select');
+const threadsSelect = el<HTMLSelectElement>('threads-select');
 const modelFile = el<HTMLInputElement>('model-file');
 const modelStatus = el('model-status');
 const imageFile = el<HTMLInputElement>('image-file');
@@ -35,12 +36,14 @@ const errorBox = el('error');
 let model: Model | undefined;
 let image: Blob | undefined;
 let generation = 0;
+/** How the current model was loaded, to load it again with other threads. */
+let reload: ((threads: number) => void) | undefined;
 const api: PageApi = {
-  run(input) {
+  async run(input) {
     if (!model) throw new Error('no model loaded');
     const dtype = model.input.dtype;
     const tensor = dtype === 'uint8' ? Uint8Array.from(input) : dtype === 'int8' ? Int8Array.from(input) : Float32Array.from(input);
-    return Array.from(model.run(tensor)[0] as ArrayLike<number>);
+    return Array.from((await model.run(tensor))[0] as ArrayLike<number>);
   },
 };
 (window as unknown as { mobilenetPage: PageApi }).mobilenetPage = api;
@@ -74,7 +77,17 @@ async function listServed(): Promise<ServedModel[]> {
   }
 }
 
-async function useModel(name: string, load: () => Promise<Model>): Promise<void> {
+/** Threads chosen on the page (the selector offers more than one only when the page is cross-origin isolated). */
+function chosenThreads(): number {
+  return Number(threadsSelect.value) || 1;
+}
+
+function useModel(name: string, source: string | Blob, labels?: string): void {
+  reload = (threads) => void loadInto(name, () => loadModel(source, { labels, threads }), threads);
+  reload(chosenThreads());
+}
+
+async function loadInto(name: string, load: () => Promise<Model>, threads: number): Promise<void> {
   const mine = ++generation;
   clearError();
   setState('loading');
@@ -82,12 +95,18 @@ async function useModel(name: string, load: () => Promise<Model>): Promise<void>
   try {
     const t0 = performance.now();
     const m = await load();
-    if (mine !== generation) return;
+    if (mine !== generation) {
+      m.dispose();
+      return;
+    }
+    model?.dispose();
     model = m;
     const { height, width } = m.inputSize;
     const classes = m.output.shape.reduce((a, b) => a * b, 1);
-    api.model = { source: m.source, input: { shape: [...m.input.shape], dtype: m.input.dtype } };
-    modelStatus.textContent = `${name}: ${width}×${height} ${m.input.dtype} input, ${classes} classes${m.labels ? '' : ' (no labels)'}, ready in ${Math.round(performance.now() - t0)} ms.`;
+    api.model = { source: m.source, input: { shape: [...m.input.shape], dtype: m.input.dtype }, threads: m.threads, inWorker: m.inWorker };
+    const where = m.inWorker ? `${m.threads} thread${m.threads > 1 ? 's' : ''} in a worker` : 'on the page';
+    modelStatus.textContent = `${name}: ${width}×${height} ${m.input.dtype} input, ${classes} classes${m.labels ? '' : ' (no labels)'}, ready in ${Math.round(performance.now() - t0)} ms, ${where}.`;
+    if (threads !== m.threads) modelStatus.textContent += ` (asked for ${threads})`;
     if (image) await classify(image);
     else setState('ready');
   } catch (err) {
@@ -165,13 +184,31 @@ select.addEventListener('change', () => {
   const opt = select.selectedOptions[0];
   if (!opt?.value) return;
   modelFile.value = '';
-  void useModel(opt.textContent ?? opt.value, () => loadModel(opt.value, { labels: opt.dataset.labels || undefined }));
+  useModel(opt.textContent ?? opt.value, opt.value, opt.dataset.labels || undefined);
 });
 
 modelFile.addEventListener('change', () => {
   const f = modelFile.files?.[0];
-  if (f) void useModel(f.name, () => loadModel(f));
+  if (f) useModel(f.name, f);
 });
+
+threadsSelect.addEventListener('change', () => reload?.(chosenThreads()));
+
+/** Offers 1 thread, and more up to the cores when the page is cross-origin isolated; `?threads=N` picks one. */
+function offerThreads(): void {
+  const cores = Math.min(8, navigator.hardwareConcurrency || 1);
+  const counts = crossOriginIsolated ? [1, 2, 3, 4, 6, 8].filter((n) => n <= Math.max(2, cores)) : [1];
+  threadsSelect.replaceChildren(...counts.map((n) => Object.assign(document.createElement('option'), { value: String(n), textContent: String(n) })));
+  const wanted = Number(new URLSearchParams(location.search).get('threads'));
+  if (!counts.includes(wanted) && wanted > 1) {
+    const o = Object.assign(document.createElement('option'), { value: String(wanted), textContent: String(wanted) });
+    threadsSelect.append(o);
+  }
+  threadsSelect.value = String(wanted >= 1 ? wanted : 1);
+  threadsSelect.disabled = counts.length === 1 && !(wanted > 1);
+  threadsSelect.title = crossOriginIsolated ? '' : 'Threads need a cross-origin isolated page (COOP/COEP headers)';
+}
+offerThreads();
 
 imageFile.addEventListener('change', () => {
   const f = imageFile.files?.[0];
