@@ -8,6 +8,7 @@ import { UnsupportedError } from '../../src/errors.js';
 import { readTflite } from '../../src/formats/tflite/index.js';
 import { numElements } from '../../src/graph/index.js';
 import { Session } from '../../src/runtime/index.js';
+import { threadsStarted } from '../../src/runtime/thread_pool.js';
 import { createWasmRuntime } from '../../src/runtime/wasm_runtime.js';
 import { sharedTflite } from '../helpers/data.js';
 
@@ -33,6 +34,18 @@ test('threads: 2 and 3 threads match 1 thread over many runs of varying inputs',
   } finally {
     for (const s of many) s.dispose();
   }
+});
+
+test('threads: threadsStarted counts the running pool workers of this thread (Node pools start in the constructor)', { skip: !existsSync(model), timeout: 60000 }, async () => {
+  const before = await threadsStarted();
+  const s = new Session(readTflite(new Uint8Array(readFileSync(model))), { threads: 3 });
+  try {
+    assert.equal(s.threads, 3);
+    assert.equal(await threadsStarted(), before + 2);
+  } finally {
+    s.dispose();
+  }
+  assert.equal(await threadsStarted(), before);
 });
 
 test('threads: workers start under `node --input-type=module -e` too', { skip: !existsSync(model), timeout: 60000 }, () => {

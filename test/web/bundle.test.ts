@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tmpDir } from '../helpers/data.js';
@@ -23,6 +23,10 @@ test('browser bundle: ESM, minified, at most 500 KB, no Node imports, WASM kerne
   assert.match(js, /export\s*\{[^}]*\bloadModel\b/, 'exports loadModel');
   // "\0asm" in base64: the WebAssembly kernels travel inside the bundle.
   assert.match(js, /["']AGFzbQEAAAA/, 'embeds a WebAssembly module');
+  // Threads in browsers: the bundle is also the script of its workers, so the budget above counts them.
+  assert.match(js, /mobilenet-ts:engine/, 'serves as the engine worker');
+  assert.match(js, /mobilenet-ts:thread/, 'serves as a pool worker');
+  assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.js')).sort(), ['app.js', 'mobilenet.js'], 'no other script');
   const app = readFileSync(join(out, 'app.js'), 'utf8');
   assert.match(app, /from\s*["']\.\/mobilenet\.js["']/, 'the page script imports the bundle beside it');
   assert.ok(app.length < 20_000, `page script is ${app.length} bytes`);
