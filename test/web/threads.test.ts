@@ -185,6 +185,13 @@ test('browser threads: a page that is not cross-origin isolated is told which he
     }, V1);
     assert.match(thrown, /^true threads: 4 need SharedArrayBuffer.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
 
+    const missing = await page.evaluate(async (url) => {
+      const lib = './mobilenet.js';
+      const m = (await import(lib)) as typeof import('../../src/web/index.js');
+      return m.loadModel(url, { worker: true, workerUrl: 'no-such-script.js' }).then(() => 'loaded', (e: Error) => `${e.name}: ${e.message}`);
+    }, V1);
+    assert.match(missing, /^MobilenetError: the model's worker \(http:\/\/127\.0\.0\.1:\d+\/no-such-script\.js\) failed to start$/);
+
     const v1 = await loadModel(sharedTflite.v1_025_128_quant);
     const x = input(128 * 128 * 3);
     const got = await runInPage(page, V1, { worker: true }, x);
