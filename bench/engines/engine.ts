@@ -7,6 +7,8 @@ export interface EngineSpec {
   /** A .tflite path, or `builder:VARIANT` for a float graph from our builders. */
   model: string;
   threads: number;
+  /** Run with WebAssembly relaxed SIMD turned on (a V8 flag before Node 22; on by default after). */
+  relaxed?: boolean;
 }
 
 /** One engine loaded with one model, ready to time. */

@@ -9,7 +9,7 @@ export async function openOurs(spec: EngineSpec): Promise<Engine> {
   const session = new Session(await graphOf(spec.model), { threads: spec.threads });
   const kernels = [...new Set(session.kernelNames.map((k) => k.split('_').slice(-1)[0]))].join('+');
   return {
-    version: `mobilenet-ts ${ownVersion()} (kernels: ${kernels})`,
+    version: `mobilenet-ts ${ownVersion()} (kernels: ${kernels}${session.wasmBuild === 'relaxed' ? ', relaxed SIMD' : ''})`,
     async run(input: TypedArray) {
       return session.run([input])[0]!;
     },

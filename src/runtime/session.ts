@@ -86,6 +86,10 @@ export class Session {
   /** Why the WASM kernels (or their threads) are not used under 'auto' (e.g. the engine refuses a synchronous
    * compile, or has no worker threads), if so. */
   readonly wasmUnavailable: string | undefined;
+  /** Which build of the WASM kernels runs: 'relaxed' (relaxed SIMD: FMA) or 'simd128'; undefined without WASM. */
+  get wasmBuild(): 'simd128' | 'relaxed' | undefined {
+    return this.wasm?.kernels.flavor;
+  }
   private readonly steps: Step[];
   private readonly bound = new Map<string, Bound>();
   private readonly wasm: WasmRuntime | undefined;
