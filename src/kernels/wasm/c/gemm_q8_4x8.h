@@ -76,6 +76,17 @@ EXPORT uint32_t FN(scratch_size)(uint32_t m, uint32_t k) {
     acc3h = wasm_i32x4_add(acc3h, wasm_i32x4_dot_i16x8(b, wh));                          \
   }
 
+/* Half `half` (channels 0-3 or 4-7) of one row of a block: two chains of k pairs. */
+INLINE v128_t gemm_row(const int16_t *a, const uint8_t *blk, uint32_t kp, uint32_t half) {
+  v128_t s0 = wasm_v128_load(blk + 16 * half), s1 = wasm_i32x4_const_splat(0);
+  const uint8_t *w = blk + 32 + 16 * half;
+  for (uint32_t kk = 0; kk < kp; kk += 4, w += 64) {
+    s0 = wasm_i32x4_add(s0, wasm_i32x4_dot_i16x8(wasm_v128_load32_splat(a + kk), wasm_v128_load(w)));
+    s1 = wasm_i32x4_add(s1, wasm_i32x4_dot_i16x8(wasm_v128_load32_splat(a + kk + 2), wasm_v128_load(w + 32)));
+  }
+  return wasm_i32x4_add(s0, s1);
+}
+
 INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhdr *h, const int uniform, v128_t vm,
                       v128_t zp, v128_t vmin, v128_t vmax, uint32_t nr) {
   if (uniform == 2) {
@@ -121,6 +132,11 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
       for (uint32_t m0 = mc0; m0 < mc1; m0 += MR) {
         const uint32_t mr = mc1 - m0 < MR ? mc1 - m0 : MR;
         const int16_t *a0 = xw + (m0 - mc0) * kp;
+        if (mr == 1) { /* one row (fully connected, the last row of a layer): not 4 rows' work */
+          store_row(c + m0 * c_stride + n0, gemm_row(a0, blk, kp, 0), gemm_row(a0, blk, kp, 1), rq, h, uniform, vm, zp,
+                    vmin, vmax, nr);
+          continue;
+        }
         const int16_t *a1 = mr > 1 ? a0 + kp : a0;
         const int16_t *a2 = mr > 2 ? a1 + kp : a1;
         const int16_t *a3 = mr > 3 ? a2 + kp : a2;
