@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly SIMD kernels (src/kernels/wasm/c/*.c) with clang-16 + lld-16 into three modules: plain
 # SIMD128 and relaxed SIMD for a private memory, and SIMD128 for a shared memory (threads: atomics, imported shared
-# memory, exported stack pointer so each worker gets its own stack); writes them base64-encoded to
+# memory, exported stack pointer so each worker gets its own stack); writes them gzip-compressed, base64-encoded to
 # src/kernels/wasm/binary.generated.ts. (No relaxed threaded build: it would add ~90 KB to the browser bundle.)
 # Deterministic: the same sources and compiler give the same bytes.
 # Usage: scripts/build-wasm.sh [--check]   (--check: rebuild into a temporary file and compare, exit 1 if stale)
@@ -42,17 +42,17 @@ target="$OUT_TS"
   echo "// GENERATED FILE, do not edit. Produced by scripts/build-wasm.sh from src/kernels/wasm/c/*.c"
   echo "// ($("$CLANG" --version | head -1 | sed 's/ (.*//'), wasm32, -O3 -msimd128 [-mrelaxed-simd])."
   echo
-  echo "/** The kernels built for plain WebAssembly SIMD128, base64. */"
+  echo "/** The kernels built for plain WebAssembly SIMD128 (gzip, base64). */"
   echo "export const KERNELS_SIMD128_BASE64 ="
-  echo "  '$(base64 -w0 "$WORK/kernels_simd128.wasm")';"
+  echo "  '$(gzip -9 -n -c "$WORK/kernels_simd128.wasm" | base64 -w0)';"
   echo
-  echo "/** The kernels built with relaxed SIMD (FMA, relaxed dot products), base64. */"
+  echo "/** The kernels built with relaxed SIMD (FMA, relaxed dot products) (gzip, base64). */"
   echo "export const KERNELS_RELAXED_BASE64 ="
-  echo "  '$(base64 -w0 "$WORK/kernels_relaxed.wasm")';"
+  echo "  '$(gzip -9 -n -c "$WORK/kernels_relaxed.wasm" | base64 -w0)';"
   echo
-  echo "/** SIMD128 for a shared memory (threads), base64. */"
+  echo "/** SIMD128 for a shared memory (threads) (gzip, base64). */"
   echo "export const KERNELS_SIMD128_MT_BASE64 ="
-  echo "  '$(base64 -w0 "$WORK/kernels_simd128_mt.wasm")';"
+  echo "  '$(gzip -9 -n -c "$WORK/kernels_simd128_mt.wasm" | base64 -w0)';"
 } >"$target"
 
 if [[ "${1:-}" == "--check" ]]; then

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpDir } from '../helpers/data.js';
 import { buildWeb } from './build.js';
 
@@ -22,7 +22,10 @@ test('browser bundle: ESM, minified, at most 500 KB, no Node imports, WASM kerne
   assert.doesNotMatch(js, /sharp/, 'carries the Node image decoder');
   assert.match(js, /export\s*\{[^}]*\bloadModel\b/, 'exports loadModel');
   // "\0asm" in base64: the WebAssembly kernels travel inside the bundle.
-  assert.match(js, /["']AGFzbQEAAAA/, 'embeds a WebAssembly module');
+  // The kernel modules are embedded gzip-compressed, base64-encoded.
+  const modules = [...js.matchAll(/["'](H4sI[A-Za-z0-9+/=]+)["']/g)].map((m) => gunzipSync(Buffer.from(m[1]!, 'base64')));
+  assert.ok(modules.length >= 2, `embeds the WebAssembly kernel modules (found ${modules.length})`);
+  for (const m of modules) assert.deepEqual([...m.subarray(0, 4)], [0, 0x61, 0x73, 0x6d], 'a WebAssembly module');
   // Threads in browsers: the bundle is also the script of its workers, so the budget above counts them.
   assert.match(js, /mobilenet-ts:engine/, 'serves as the engine worker');
   assert.match(js, /mobilenet-ts:thread/, 'serves as a pool worker');
