@@ -6,6 +6,7 @@ import type { Kernel, KernelContext } from '../kernels/kernel.js';
 import { selectKernel } from '../kernels/registry.js';
 import { WASM_EXTRA_BYTES } from '../kernels/wasm/exports.js';
 import { planArena } from './arena.js';
+import { inPlaceAliases } from './in_place.js';
 import type { WasmKernels } from '../kernels/wasm/module.js';
 import { createWasmRuntime, loadWasmForThreads, wasmAvailable, type WasmRuntime } from './wasm_runtime.js';
 
@@ -244,7 +245,8 @@ export class Session {
       if (this.wasm && cached.buffer !== this.wasm.kernels.memory.buffer) this.makeViews(cached);
       return cached;
     }
-    const plan = planArena(this.graph, fetch, this.alias);
+    const alias = new Map([...this.alias, ...inPlaceAliases(this.graph, fetch, this.alias)]);
+    const plan = planArena(this.graph, fetch, alias);
     const base = this.wasm ? this.wasm.heap.alloc(plan.size + WASM_EXTRA_BYTES) : -1;
     const bound: Bound = { base, offsets: plan.offsets, buffer: new ArrayBuffer(0), views: [], stepInputs: [], stepOutputs: [] };
     if (!this.wasm) bound.buffer = new ArrayBuffer(plan.size);
