@@ -38,14 +38,20 @@ export function convQuant(node: Node, g: Graph, outChannels: number, activation:
   const multiplier = new Int32Array(outChannels);
   const shift = new Int32Array(outChannels);
   const filterZeroPoint = new Int32Array(outChannels);
-  for (let c = 0; c < outChannels; c++) {
-    const ws = perChannel ? wqp.scale[c]! : wqp.scale[0]!;
+  // Per-tensor filters have one multiplier for every channel: computed once.
+  for (let c = 0; c < (perChannel ? outChannels : Math.min(outChannels, 1)); c++) {
+    const ws = wqp.scale[c]!;
     // uint8 uses GetQuantizedConvolutionMultipler (float32 product of the scales), int8 the per-channel doubles.
     const product = x.dtype === 'uint8' ? Math.fround(xq.scale * ws) : xq.scale * ws;
     const m = quantizeMultiplier(product / yq.scale);
     multiplier[c] = m.multiplier;
     shift[c] = m.shift;
-    filterZeroPoint[c] = perChannel ? (wqp.zeroPoint[c] ?? 0) : (wqp.zeroPoint[0] ?? 0);
+    filterZeroPoint[c] = wqp.zeroPoint[c] ?? 0;
+  }
+  if (!perChannel) {
+    multiplier.fill(multiplier[0]!);
+    shift.fill(shift[0]!);
+    filterZeroPoint.fill(filterZeroPoint[0]!);
   }
   const bias = new Int32Array(outChannels);
   const bi = node.inputs[2] ?? -1;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelSearchPath } from '../../models/zoo.js';
 import { startWebServer } from '../../web/server.js';
@@ -12,8 +12,9 @@ function portOption(value: string): number {
   return n;
 }
 
-/** The built page beside the compiled CLI: dist/src/cli/commands → dist/web. */
-const BUILT_PAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web');
+/** The built page, dist/web: beside the bundled CLI (dist/node/*.js) or the compiled one (dist/src/cli/commands). */
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BUILT_PAGE = basename(HERE) === 'commands' ? resolve(HERE, '..', '..', '..', 'web') : resolve(HERE, '..', 'web');
 
 /** `mobilenet serve-web`: serves the browser page, the bundle and local models. */
 export function registerServeWeb(program: Command): void {

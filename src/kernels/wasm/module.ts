@@ -88,6 +88,14 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** Inflates gzip: with Node's zlib where it exists (native: about 10 ms less in a cold process than fflate). */
+function gunzip(gz: Uint8Array): Uint8Array<ArrayBuffer> {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const zlib = p?.getBuiltinModule?.('node:zlib') as { gunzipSync(b: Uint8Array): Uint8Array } | undefined;
+  const out = zlib ? zlib.gunzipSync(gz) : gunzipSync(gz);
+  return new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength);
+}
+
 function pick(flavor: WasmFlavor | 'auto', shared: boolean): { flavor: WasmFlavor; bytes: Uint8Array<ArrayBuffer> } {
   if (!simdSupported()) throw new UnsupportedError('this JavaScript engine has no WebAssembly SIMD128');
   const f: WasmFlavor = flavor === 'auto' ? (relaxedSimdSupported() && !shared ? 'relaxed' : 'simd128') : flavor;
@@ -100,7 +108,7 @@ function pick(flavor: WasmFlavor | 'auto', shared: boolean): { flavor: WasmFlavo
   }
   const b64 = shared ? KERNELS_SIMD128_MT_BASE64 : f === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64;
   // Embedded gzip-compressed: a third of the size in the browser bundle.
-  return { flavor: f, bytes: gunzipSync(decodeBase64(b64)) as Uint8Array<ArrayBuffer> };
+  return { flavor: f, bytes: gunzip(decodeBase64(b64)) };
 }
 
 function finish(flavor: WasmFlavor, shared: boolean, module: WebAssembly.Module, memory: WebAssembly.Memory,
