@@ -16,6 +16,14 @@ export const CTL_STOP = 4;
 export const CTL_READY = 5;
 /** Set to 1 by a worker whose task threw. */
 export const CTL_ERROR = 6;
+/** Index (1 ..) of the first worker found stopped while the pool lives; 0 while all run. Set by whoever watches
+ * the workers' exits (the watchdog thread under Node, the creator's event loop in a browser). */
+export const CTL_DEAD = 7;
+/** Test hook: the index of a worker that, after taking its next task, stores its index in CTL_HELD and waits
+ * forever instead of running it (so that it can be stopped while holding a task). 0: none. */
+export const CTL_HOLD = 8;
+/** Test hook: see CTL_HOLD. */
+export const CTL_HELD = 9;
 /** Next task to take, tagged with its dispatch: `taskTag(generation) + task`. Every thread, the caller included,
  * takes tasks with Atomics.add until none is left, so a worker that the OS has not scheduled yet leaves its share to
  * the others; a worker whose taken value carries another tag is late (or early) and takes nothing. */

@@ -2,10 +2,10 @@ import { UnsupportedError } from '../errors.js';
 import { callTask, TASK_ARGS, taskFunctions, type ParallelRunner, type WasmHeap } from '../kernels/wasm/context.js';
 import type { WasmKernels } from '../kernels/wasm/module.js';
 import {
-  controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_NEXT, CTL_READY, CTL_STOP, CTL_TASKS,
-  maxTasks, SPIN, taskTag, TASKS_EXHAUSTED, type WorkerInit,
+  controlInts, CTL_ARGS, CTL_DEAD, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_HOLD, CTL_NEXT, CTL_READY, CTL_STOP,
+  CTL_TASKS, maxTasks, SPIN, taskTag, TASKS_EXHAUSTED, type WorkerInit,
 } from './thread_control.js';
-import { threadHost, type ThreadHandle } from './thread_host.js';
+import { threadHost, type PoolThreads } from './thread_host.js';
 
 /** Stack of each worker's WebAssembly instance (the caller's is the module's own first 64 KiB). */
 const WORKER_STACK = 65536;
@@ -14,16 +14,16 @@ const START_TIMEOUT_MS = 10000;
 
 type Fn = (...a: number[]) => void;
 
-/** Start-ups of pools whose workers could not be waited for synchronously (browsers), until they settle. */
+/** Start-ups of pools, until they settle. */
 const starting = new Set<Promise<void>>();
 /** Workers started by this thread's pools and not stopped. */
 let running = 0;
 
 /**
  * Resolves when the workers of every pool created on this thread have started, with how many workers this thread's
- * pools now run; rejects with the first start that failed. In a browser, workers start only once their creator
- * returns to its event loop, so a pool is usable at once (the caller takes every task a missing worker would) but
- * at full speed only after this.
+ * pools now run; rejects with the first start that failed. A pool is usable at once (the caller takes every task a
+ * missing worker would) but at full speed only after this; in a browser, workers start only once their creator
+ * returns to its event loop.
  */
 export async function threadsStarted(): Promise<number> {
   await Promise.all([...starting]);
@@ -34,8 +34,11 @@ export async function threadsStarted(): Promise<number> {
  * `threads - 1` workers (Node worker threads or browser Web Workers, see thread_host.ts), each with its own instance
  * of the kernel module on the shared memory. A dispatch publishes the export and task arguments on a control block
  * and wakes the workers; then every thread, the caller included, takes tasks with an atomic counter until none is
- * left, and the caller waits for the last one. Node workers are waited for here; browser workers start later (see
- * {@link threadsStarted}).
+ * left, and the caller waits for the last one. The workers start in the background (see {@link threadsStarted}).
+ *
+ * A worker that stops while the pool lives (terminated, crashed, out of memory) fails the run that waits for it, or
+ * the next run, with an UnsupportedError naming the thread; every later run fails with the same message. Under Node a
+ * watchdog thread notices it even mid-run; in a browser its 'error' event is seen between runs only.
  */
 export class ThreadPool implements ParallelRunner {
   readonly threads: number;
@@ -44,9 +47,11 @@ export class ThreadPool implements ParallelRunner {
   private readonly slots: Int32Array[];
   private readonly names: string[];
   private readonly fns: Fn[];
-  private readonly workers: ThreadHandle[] = [];
+  private readonly workers: PoolThreads;
   private disposed = false;
   private started = false;
+  /** The message of every run once a worker has stopped. */
+  private failure: string | undefined;
 
   constructor(k: WasmKernels, heap: WasmHeap, threads: number) {
     if (!k.shared) throw new UnsupportedError('threads need the shared-memory build of the kernels');
@@ -61,14 +66,15 @@ export class ThreadPool implements ParallelRunner {
     const e = k.exports as unknown as Record<string, Fn>;
     this.fns = this.names.map((n) => e[n]!);
     const host = threadHost();
-    let failure: unknown;
-    for (let i = 1; i < threads; i++) {
+    const inits = Array.from({ length: threads - 1 }, (_, j): WorkerInit => {
       const stackTop = heap.alloc(WORKER_STACK) + WORKER_STACK;
-      const init: WorkerInit = { module: k.module, memory: k.memory, flavor: k.flavor, control, threads, index: i, stackTop };
-      this.workers.push(host.spawn(init, (e) => { failure ??= e; }));
-    }
+      return { module: k.module, memory: k.memory, flavor: k.flavor, control, threads, index: j + 1, stackTop };
+    });
+    this.workers = host.start(inits, this.ctl);
+    // Not waited for here: the workers start while the session packs its weights, and until they run the caller
+    // takes every task a missing worker would.
     const t0 = Date.now();
-    /** Whether all have started; throws (after stopping them) on a failure or the time-out. */
+    /** Whether all have started (or the pool stopped); throws on a failure or the time-out. */
     const allStarted = (): boolean => {
       const ready = Atomics.load(this.ctl, CTL_READY);
       if (this.disposed) return true;
@@ -77,14 +83,14 @@ export class ThreadPool implements ParallelRunner {
         this.started = true;
         return true;
       }
-      if (failure === undefined && Date.now() - t0 <= START_TIMEOUT_MS) return false;
+      const dead = Atomics.load(this.ctl, CTL_DEAD) !== 0;
+      if (!dead && Date.now() - t0 <= START_TIMEOUT_MS) return false;
+      const why = dead ? `: ${this.workers.deathReason() ?? `worker thread ${Atomics.load(this.ctl, CTL_DEAD)} stopped`}` : '';
+      this.failure = `worker threads did not start (${ready} of ${threads - 1} ready)${why}; ` +
+        'this session cannot run any more: dispose it and create another';
       this.dispose();
-      throw new UnsupportedError(`worker threads did not start (${ready} of ${threads - 1} ready)${failure ? `: ${String(failure)}` : ''}`);
+      throw new UnsupportedError(this.failure);
     };
-    if (host.kind === 'node') {
-      while (!allStarted()) Atomics.wait(this.ctl, CTL_READY, Atomics.load(this.ctl, CTL_READY), 50);
-      return;
-    }
     const started = new Promise<void>((resolve, reject) => {
       const poll = (): void => {
         try {
@@ -113,6 +119,7 @@ export class ThreadPool implements ParallelRunner {
 
   run(fn: number, n: number): void {
     const f = this.fns[fn]!;
+    if (this.failure !== undefined || Atomics.load(this.ctl, CTL_DEAD) !== 0) this.fail(fn, false);
     if (n <= 1 || this.disposed) {
       for (let t = 0; t < n; t++) callTask(f, this.slots[t]!);
       return;
@@ -137,6 +144,8 @@ export class ThreadPool implements ParallelRunner {
     let done = Atomics.load(ctl, CTL_DONE);
     for (let i = 0; done < n && i < SPIN; i++) done = Atomics.load(ctl, CTL_DONE);
     while (done < n) {
+      // A worker that stopped holding a task never finishes it: the watchdog sets CTL_DEAD and wakes this wait.
+      if (Atomics.load(ctl, CTL_DEAD) !== 0) this.fail(fn, true);
       Atomics.wait(ctl, CTL_DONE, done, 1);
       done = Atomics.load(ctl, CTL_DONE);
     }
@@ -144,6 +153,26 @@ export class ThreadPool implements ParallelRunner {
       Atomics.store(ctl, CTL_ERROR, 0);
       throw new UnsupportedError(`a worker thread failed running '${this.names[fn]}'`);
     }
+  }
+
+  /** Throws the error of a pool one of whose workers stopped (the same message for every later run). */
+  private fail(fn: number, midRun: boolean): never {
+    if (this.failure === undefined) {
+      const i = Atomics.load(this.ctl, CTL_DEAD);
+      const why = this.workers.deathReason() ?? `worker thread ${i} of ${this.threads - 1} stopped`;
+      this.failure = `${why}${midRun ? ` while running '${this.names[fn]}'` : ''}; ` +
+        'this session cannot run any more: dispose it and create another';
+    }
+    throw new UnsupportedError(this.failure);
+  }
+
+  /**
+   * Test hook: stops worker `index` (1 .. threads - 1) now, or (`holding`) once it has taken a task of a later run,
+   * which it then never finishes.
+   */
+  killWorkerForTest(index: number, holding = false): void {
+    if (holding) Atomics.store(this.ctl, CTL_HOLD, index);
+    this.workers.kill(index, holding);
   }
 
   /** Stops the workers. */
@@ -154,6 +183,6 @@ export class ThreadPool implements ParallelRunner {
     Atomics.store(this.ctl, CTL_STOP, 1);
     Atomics.add(this.ctl, CTL_GENERATION, 1);
     Atomics.notify(this.ctl, CTL_GENERATION);
-    for (const w of this.workers) w.terminate();
+    this.workers.terminate();
   }
 }

@@ -4,7 +4,8 @@
 import { callTask, TASK_ARGS, taskFunctions } from '../kernels/wasm/context.js';
 import { instantiateWasmKernels } from '../kernels/wasm/module.js';
 import {
-  controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_NEXT, CTL_READY, CTL_STOP, CTL_TASKS, SPIN,
+  controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_HELD, CTL_HOLD, CTL_NEXT, CTL_READY, CTL_STOP,
+  CTL_TASKS, SPIN,
   taskTag, type WorkerInit,
 } from './thread_control.js';
 
@@ -41,6 +42,7 @@ export function runThreadWorker(init: WorkerInit): void {
       const t = v - tag;
       if ((v & ~0xff) !== tag || t >= n) break;
       if (Atomics.compareExchange(ctl, CTL_NEXT, v, v + 1) !== v) continue;
+      if (Atomics.load(ctl, CTL_HOLD) === init.index) hold(ctl, init.index);
       try {
         callTask(fns[fn]!, slots[t]!);
       } catch {
@@ -49,4 +51,10 @@ export function runThreadWorker(init: WorkerInit): void {
       if (Atomics.add(ctl, CTL_DONE, 1) + 1 === n) Atomics.notify(ctl, CTL_DONE);
     }
   }
+}
+
+/** Test hook (CTL_HOLD): keeps the task just taken, never finishing it, until this worker is stopped. */
+function hold(ctl: Int32Array, index: number): never {
+  Atomics.store(ctl, CTL_HELD, index);
+  for (;;) Atomics.wait(ctl, CTL_HOLD, index);
 }

@@ -1,17 +1,25 @@
-// Entry script of a ThreadPool worker. Under Node (worker_threads) the pool's description comes as workerData; in a
-// browser Web Worker as the first message.
+// Entry script of a ThreadPool worker and, under Node, of the pool's watchdog thread (thread_watchdog.ts), which
+// starts the workers. Under Node (worker_threads) the pool's description comes as workerData; in a browser Web
+// Worker as the first message.
 import type { WorkerInit } from './thread_control.js';
-import { runThreadWorker } from './thread_worker.js';
+import type { WatchInit, WorkerThreadsModule } from './thread_host.js';
+import type { watchThreads } from './thread_watchdog.js';
 
-interface WorkerThreads {
+interface WorkerThreads extends WorkerThreadsModule {
   isMainThread: boolean;
   workerData: unknown;
+  parentPort: Parameters<typeof watchThreads>[2];
 }
 
 const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
 const wt = p?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
 if (wt && !wt.isMainThread) {
-  runThreadWorker(wt.workerData as WorkerInit);
+  const data = wt.workerData as WorkerInit | { watch: WatchInit };
+  // Each role loads only its own modules (the watchdog not the kernels).
+  if ('watch' in data) (await import('./thread_watchdog.js')).watchThreads(data.watch, wt, wt.parentPort);
+  else (await import('./thread_worker.js')).runThreadWorker(data);
 } else {
-  globalThis.addEventListener('message', (e) => runThreadWorker((e as MessageEvent<WorkerInit>).data), { once: true });
+  globalThis.addEventListener('message', (e) => {
+    void import('./thread_worker.js').then((m) => m.runThreadWorker((e as MessageEvent<WorkerInit>).data));
+  }, { once: true });
 }

@@ -1,5 +1,6 @@
 // Worker threads under many back-to-back dispatches: every run of 2 and 3 threads equals the 1-thread run (a lost or
-// doubled task would hang, fail the timeout, or change bytes); workers start under `node -e`; the WASM heap's limit.
+// doubled task would hang, fail the timeout, or change bytes); workers start under `node -e`; a worker that dies
+// (while holding a task, or idle) fails the run with an error naming it, never a hang; the WASM heap's limit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { UnsupportedError } from '../../src/errors.js';
 import { readTflite } from '../../src/formats/tflite/index.js';
 import { numElements } from '../../src/graph/index.js';
 import { Session } from '../../src/runtime/index.js';
-import { threadsStarted } from '../../src/runtime/thread_pool.js';
+import { threadsStarted, type ThreadPool } from '../../src/runtime/thread_pool.js';
 import { createWasmRuntime } from '../../src/runtime/wasm_runtime.js';
 import { sharedTflite } from '../helpers/data.js';
 
@@ -36,7 +37,7 @@ test('threads: 2 and 3 threads match 1 thread over many runs of varying inputs',
   }
 });
 
-test('threads: threadsStarted counts the running pool workers of this thread (Node pools start in the constructor)', { skip: !existsSync(model), timeout: 60000 }, async () => {
+test('threads: threadsStarted counts the running pool workers of this thread once they have started', { skip: !existsSync(model), timeout: 60000 }, async () => {
   const before = await threadsStarted();
   const s = new Session(readTflite(new Uint8Array(readFileSync(model))), { threads: 3 });
   try {
@@ -62,6 +63,76 @@ test('threads: workers start under `node --input-type=module -e` too', { skip: !
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^ok 2 1001$/m);
+});
+
+/** The thread pool of a session (test access to its hook). */
+function poolOf(s: Session): ThreadPool {
+  return (s as unknown as { wasm: { runner: ThreadPool } }).wasm.runner;
+}
+
+/** Runs until a run throws (at most `max` runs, each checked against `want`); returns the error and its run's time. */
+function runUntilThrows(s: Session, x: Uint8Array, want: Uint8Array, max: number): { error: unknown; ms: number } {
+  for (let r = 0; r < max; r++) {
+    const t0 = performance.now();
+    try {
+      const [y] = s.run([x]);
+      // A task of a dying worker lost silently would return here with bytes unlike the 1-thread run's.
+      assert.deepEqual(y, want, `run ${r} returned`);
+    } catch (error) {
+      return { error, ms: performance.now() - t0 };
+    }
+  }
+  assert.fail(`no run of ${max} failed`);
+}
+
+test('threads: a worker stopped while it holds a task fails that run and every later one, naming the thread', { skip: !existsSync(model), timeout: 60000 }, async () => {
+  const g = readTflite(new Uint8Array(readFileSync(model)));
+  const one = new Session(g, { threads: 1 });
+  const s = new Session(g, { threads: 3 });
+  try {
+    const t = s.graph.tensors[s.graph.inputs[0]!]!;
+    const x = Uint8Array.from({ length: numElements(t.shape) }, (_, i) => (i * 7) & 255);
+    const [want] = one.run([x]) as [Uint8Array];
+    await threadsStarted();
+    assert.deepEqual(s.run([x])[0], want);
+    // Worker 1 keeps the next task it takes, unfinished, until it is stopped: only the watchdog can see it go.
+    poolOf(s).killWorkerForTest(1, true);
+    const { error, ms } = runUntilThrows(s, x, want, 200);
+    const message = /^worker thread 1 of 2 exited with code 1 while running '\w+'; this session cannot run any more: dispose it and create another$/;
+    assert.ok(error instanceof UnsupportedError, String(error));
+    assert.match(error.message, message);
+    assert.ok(ms < 20000, `the failing run took ${ms} ms`);
+    assert.throws(() => s.run([x]), (e: unknown) => e instanceof UnsupportedError && e.message === error.message);
+  } finally {
+    s.dispose();
+  }
+});
+
+test('threads: a worker stopped while idle fails the next runs with an error naming it', { skip: !existsSync(model), timeout: 60000 }, async () => {
+  const g = readTflite(new Uint8Array(readFileSync(model)));
+  const s = new Session(g, { threads: 2 });
+  try {
+    const t = s.graph.tensors[s.graph.inputs[0]!]!;
+    const x = new Uint8Array(numElements(t.shape)).fill(3);
+    await threadsStarted();
+    const [want] = s.run([x]) as [Uint8Array];
+    poolOf(s).killWorkerForTest(1);
+    let error: unknown;
+    // The watchdog records the exit shortly after: until then runs succeed (the caller takes every task).
+    for (let i = 0; i < 500 && error === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      try {
+        assert.deepEqual(s.run([x])[0], want);
+      } catch (e) {
+        error = e;
+      }
+    }
+    assert.ok(error instanceof UnsupportedError, String(error));
+    assert.match(error.message, /^worker thread 1 of 1 exited with code 1; this session cannot run any more/);
+    assert.throws(() => s.run([x]), (e: unknown) => e instanceof UnsupportedError && e.message === error.message);
+  } finally {
+    s.dispose();
+  }
 });
 
 test('WASM heap: growing past what the engine allows is an UnsupportedError naming the size', () => {
