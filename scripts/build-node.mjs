@@ -7,18 +7,28 @@
 // Split rather than one file so that what a subcommand does not use is not loaded, and so that bench's cold start
 // still times the engine's import. sharp stays an import of the installed package (native).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const at = process.argv.indexOf('--outdir');
 const outdir = resolve(at > 0 ? process.argv[at + 1] : join(root, 'dist', 'node'));
-rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+
+// fflate sets up its tables when imported (about 10 ms in a cold process) and is imported by modules every command
+// loads, though few runs inflate anything: in the bundle it is initialised on first use.
+const lazyFflate = join(root, 'scripts', 'fflate_lazy.mjs');
+const fflateOnFirstUse = {
+  name: 'fflate-on-first-use',
+  setup(b) {
+    b.onResolve({ filter: /^fflate$/ }, (args) => (args.importer === lazyFflate ? undefined : { path: lazyFflate }));
+  },
+};
 
 // Bundled CommonJS dependencies (commander) call require() for Node's modules.
 const banner = "import { createRequire as __mobilenetRequire } from 'node:module';\nconst require = __mobilenetRequire(import.meta.url);";
-await build({
+const { metafile } = await build({
   entryPoints: {
     cli: join(root, 'src/cli/main.ts'),
     worker: join(root, 'src/runtime/worker.ts'),
@@ -36,4 +46,9 @@ await build({
   banner: { js: banner },
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
+  plugins: [fflateOnFirstUse],
 });
+// Chunks of earlier builds go once the new files are in place (the folder is never empty while a build runs).
+const built = new Set(Object.keys(metafile.outputs).map((f) => relative(outdir, resolve(f))));
+for (const f of readdirSync(outdir)) if (!built.has(f)) rmSync(join(outdir, f), { recursive: true, force: true });

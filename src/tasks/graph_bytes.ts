@@ -12,13 +12,14 @@ export interface OtherFormats {
 
 /**
  * Reads model bytes into a graph, the format found from the content: TFLite here, others through `other`.
- * Browser-safe (no Node modules).
+ * Browser-safe (no Node modules). `ownBytes`: the caller hands the bytes over (read them for this and will not
+ * change them), so a TFLite graph's constants may view them instead of copies.
  *
  * @throws ModelFormatError for empty bytes, an unrecognised format or a corrupt file; the message names `source`.
  */
-export async function graphFromBytes(bytes: Uint8Array, source: string, other?: OtherFormats): Promise<Graph> {
+export async function graphFromBytes(bytes: Uint8Array, source: string, other?: OtherFormats, ownBytes = false): Promise<Graph> {
   if (bytes.length === 0) throw new ModelFormatError(`model '${source}' is empty (0 bytes)`);
-  if (isTflite(bytes)) return readTflite(bytes, { source });
+  if (isTflite(bytes)) return readTflite(bytes, { source, shareBytes: ownBytes });
   const graph = await other?.read(bytes);
   if (graph) return graph;
   throw new ModelFormatError(`model '${source}': unrecognised format (expected ${other?.expected ?? 'a .tflite flatbuffer'})`);

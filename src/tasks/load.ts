@@ -38,7 +38,7 @@ export async function loadGraph(pathOrBytes: string | Uint8Array, options: LoadO
       const { loaders } = await import('./loaders.js');
       return loaders.find((l) => l.detect(b))?.load(b, source, path, options);
     },
-  });
+  }, path !== undefined);
   attachLabels(graph, path, options.labels);
   return { graph, source, path };
 }

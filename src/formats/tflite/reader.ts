@@ -1,6 +1,6 @@
 /** Reader of `.tflite` files (FlatBuffers, schema version 3) into the graph IR. */
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
-import { bytesPerElement, fromBytes, type DType, type TypedArray } from '../../graph/dtype.js';
+import { bytesPerElement, fromBytes, view, type DType, type TypedArray } from '../../graph/dtype.js';
 import type { Graph, ModelMeta } from '../../graph/graph.js';
 import type { Node } from '../../graph/ops.js';
 import { numElements, shapeToString, type QuantParams, type Tensor } from '../../graph/tensor.js';
@@ -17,6 +17,11 @@ import { readZipDirectory, readZipEntry } from './zip.js';
 export interface ReadTfliteOptions {
   /** Where the bytes came from (a file name), quoted in error messages. */
   source?: string;
+  /**
+   * Constant tensors view `bytes` where their alignment allows instead of being copied (others are copied): faster,
+   * and the weights are not held twice, but `bytes` must not change while the graph is used. Default false.
+   */
+  shareBytes?: boolean;
 }
 
 /** True when `bytes` carries the TFLite file identifier "TFL3" at bytes 4..8. */
@@ -37,9 +42,9 @@ const DTYPES: Partial<Record<number, DType>> = {
 
 /**
  * Reads a TFLite model: the first subgraph becomes the graph; constant tensors get their data copied
- * into aligned typed arrays (float16 constants converted to float32); the TFLite metadata and the
- * labels file of an appended ZIP archive go into `graph.meta`. The graph is validated before it is
- * returned.
+ * into aligned typed arrays (or viewed in place, see `shareBytes`; float16 constants converted to float32);
+ * the TFLite metadata and the labels file of an appended ZIP archive go into `graph.meta`. The graph is
+ * validated before it is returned.
  *
  * @throws ModelFormatError when the file is not a well-formed TFLite model (the message says what and where).
  * @throws UnsupportedError for operators or tensor types the engine does not implement.
@@ -64,7 +69,8 @@ export function readTflite(bytes: Uint8Array, options: ReadTfliteOptions = {}): 
   const sg = subgraphs.at(0);
   const tensorTables = sg.tables(F.SubGraph.tensors, 'tensors', 'Tensor');
   const tensors: Tensor[] = [];
-  for (let k = 0; k < tensorTables.length; k++) tensors.push(readTensor(fb, tensorTables.at(k), k, buffers));
+  const share = options.shareBytes ?? false;
+  for (let k = 0; k < tensorTables.length; k++) tensors.push(readTensor(fb, tensorTables.at(k), k, buffers, share));
 
   const n = tensors.length;
   const tensorIndex = (i: number, what: string): number => {
@@ -149,7 +155,7 @@ function bufferBytes(fb: FlatBuffer, buffers: TableVector, index: number, what: 
   return new Uint8Array(0);
 }
 
-function readTensor(fb: FlatBuffer, t: Table, k: number, buffers: TableVector): Tensor {
+function readTensor(fb: FlatBuffer, t: Table, k: number, buffers: TableVector, share: boolean): Tensor {
   const f = F.Tensor;
   fb.where = `tensor ${k}`;
   const name = t.string(f.name, 'name') ?? '';
@@ -167,7 +173,7 @@ function readTensor(fb: FlatBuffer, t: Table, k: number, buffers: TableVector): 
 
   const tensor: Tensor = { name, dtype, shape };
   const raw = bufferBytes(fb, buffers, t.u32(f.buffer, 'buffer'), 'buffer index');
-  if (raw.length > 0) tensor.data = constantData(fb, raw, type, dtype, shape);
+  if (raw.length > 0) tensor.data = constantData(fb, raw, type, dtype, shape, share);
   else if (type === TENSOR_TYPE.FLOAT16) {
     throw new UnsupportedError(`${fb.label}: ${fb.where}: float16 activations are not supported (only float16 constants)`);
   }
@@ -179,14 +185,15 @@ function readTensor(fb: FlatBuffer, t: Table, k: number, buffers: TableVector): 
   return tensor;
 }
 
-function constantData(fb: FlatBuffer, raw: Uint8Array, type: number, dtype: DType, shape: number[]): TypedArray {
+function constantData(fb: FlatBuffer, raw: Uint8Array, type: number, dtype: DType, shape: number[], share: boolean): TypedArray {
   const count = numElements(shape);
   const elem = type === TENSOR_TYPE.FLOAT16 ? 2 : bytesPerElement(dtype);
   if (raw.length !== count * elem) {
     fb.fail(`buffer holds ${raw.length} bytes, shape ${shapeToString(shape)} of ${TENSOR_TYPE_NAMES[type]} needs ${count * elem}`);
   }
   fb.charge(Math.ceil(raw.length / 4), 'buffer data');
-  return type === TENSOR_TYPE.FLOAT16 ? float16ToFloat32(raw, count) : fromBytes(dtype, raw, count);
+  if (type === TENSOR_TYPE.FLOAT16) return float16ToFloat32(raw, count);
+  return share && raw.byteOffset % elem === 0 ? view(dtype, raw.buffer, raw.byteOffset, count) : fromBytes(dtype, raw, count);
 }
 
 function readQuant(fb: FlatBuffer, q: Table, shape: number[]): QuantParams | undefined {
