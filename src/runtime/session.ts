@@ -9,6 +9,7 @@ import { planArena } from './arena.js';
 import { inPlaceAliases } from './in_place.js';
 import type { WasmKernels } from '../kernels/wasm/module.js';
 import { createWasmRuntime, loadWasmForThreads, wasmAvailable, type WasmRuntime } from './wasm_runtime.js';
+import { warmUp, warmUpNodes } from './warm_up.js';
 
 /** Options of a Session. */
 export interface SessionOptions {
@@ -136,7 +137,8 @@ export class Session {
     this.threads = this.wasm?.runner.threads ?? 1;
     const ctx: KernelContext = this.wasm ? { wasm: this.wasm } : {};
     try {
-      this.steps = g.nodes.map((node, i) => {
+      const prepare = (i: number): Step => {
+        const node = g.nodes[i]!;
         const kernel = kernels[i]!;
         const x = g.tensors[node.inputs[0] ?? -1];
         const y = g.tensors[node.outputs[0] ?? -1];
@@ -144,7 +146,18 @@ export class Session {
           numElements(x.shape) === numElements(y.shape);
         if (skip) this.alias.set(node.outputs[0]!, node.inputs[0]!);
         return { kernel, params: kernel.prepare(node, g, ctx), inputs: node.inputs, outputs: node.outputs, skip };
-      });
+      };
+      // A node of each WASM kernel first, run once (see warm_up.ts), then the others.
+      const steps = new Array<Step>(g.nodes.length);
+      const w = this.wasm;
+      if (w && this.threads === 1) {
+        for (const i of warmUpNodes(g, kernels)) {
+          const s = (steps[i] = prepare(i));
+          warmUp(w, g, g.nodes[i]!, s.kernel, s.params);
+        }
+      }
+      for (let i = 0; i < g.nodes.length; i++) steps[i] ??= prepare(i);
+      this.steps = steps;
     } catch (e) {
       this.wasm?.dispose();
       throw e;
