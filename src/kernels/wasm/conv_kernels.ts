@@ -55,18 +55,19 @@ interface GemmP {
   scratch: TaskScratch;
 }
 
-/** Rows below which a threaded GEMM splits output channels instead. */
+/** Rows below which a threaded GEMM may split output channels instead. */
 const FEW_ROWS = 64;
 
 /** The task plan of a GEMM of m x k by k x n, with its scratch reserved. */
 function gemmTasks(w: WasmContext, dt: KernelDType, m: number, k: number, n: number): { t: Tasks; cols: boolean; scratch: TaskScratch } {
   const blocks = Math.ceil(n / 8);
-  const cols = w.runner.threads > 1 && m < FEW_ROWS && blocks >= 2;
+  // Each quantized column task widens all m rows again: worth it only for a wide output (or too few rows to split).
+  const cols = w.runner.threads > 1 && blocks >= 2 && (m < 16 || (m < FEW_ROWS && (dt === 'f32' || blocks >= 40)));
   const scratch = taskScratch(w);
   scratch.reserve(fns(w)[`gemm_${dt}_4x8_scratch_size`]!(m, k));
   return cols
     ? { t: tasks(w, `gemm_${dt}_4x8_run_cols`, Math.ceil(blocks / 2)), cols, scratch }
-    : { t: tasks(w, `gemm_${dt}_4x8_run`, Math.ceil(m / 16)), cols, scratch };
+    : { t: tasks(w, `gemm_${dt}_4x8_run`, Math.ceil(m / 8)), cols, scratch };
 }
 
 function runGemm(p: GemmP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
