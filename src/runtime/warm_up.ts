@@ -8,16 +8,19 @@ import { WASM_EXTRA_BYTES } from '../kernels/wasm/exports.js';
 import type { WasmRuntime } from './wasm_runtime.js';
 
 /**
- * For each WASM kernel that runs two nodes or more, the one with the fewest output elements (cheapest to run early;
- * a kernel that runs one node gains nothing from running it twice); the kernel with the most output elements in all
- * first, as its optimized code is the one most wanted.
+ * For each WASM kernel that runs two nodes or more, its cheapest node (fewest output and constant input elements: its
+ * weights are packed first, while the packing code is still unoptimized); a kernel that runs one node gains nothing
+ * from running it twice. The kernel with the most elements in all comes first, its optimized code being most wanted.
  */
 export function warmUpNodes(g: Graph, kernels: readonly Kernel<unknown>[]): number[] {
   const uses = new Map<Kernel<unknown>, { count: number; node: number; size: number; total: number }>();
   g.nodes.forEach((node, i) => {
     const k = kernels[i]!;
     if (!k.wasm) return;
-    const size = node.outputs.reduce((a, t) => a + (t >= 0 ? numElements(g.tensors[t]!.shape) : 0), 0);
+    const size = [...node.outputs, ...node.inputs].reduce((a, t) => {
+      const x = t >= 0 ? g.tensors[t] : undefined;
+      return a + (x && (x.data || node.outputs.includes(t)) ? numElements(x.shape) : 0);
+    }, 0);
     const u = uses.get(k);
     if (!u) uses.set(k, { count: 1, node: i, size, total: size });
     else {
