@@ -1,6 +1,7 @@
 // Builds the Node command line as a few ESM bundles (faster start: a handful of files to load instead of ~90
 // modules): `node scripts/build-node.mjs [--outdir DIR]` (default dist/node).
 //   cli.js                  the CLI (src/cli/main.ts): the argument parser and the subcommand definitions
+//   index.js                the library (src/index.ts), sharing the CLI's chunks
 //   <name>-<hash>.js        what the subcommands import on demand (the engine, formats, ...), shared by the entries
 //   worker.js               thread-pool worker, found beside the runtime (the runtime's chunk has new URL('./worker.js', import.meta.url))
 //   session_pool_worker.js  SessionPool worker, found the same way
@@ -31,6 +32,7 @@ const banner = "import { createRequire as __mobilenetRequire } from 'node:module
 const { metafile } = await build({
   entryPoints: {
     cli: join(root, 'src/cli/main.ts'),
+    index: join(root, 'src/index.ts'),
     worker: join(root, 'src/runtime/worker.ts'),
     session_pool_worker: join(root, 'src/runtime/session_pool_worker.ts'),
   },
