@@ -19,11 +19,9 @@ export const CTL_ERROR = 6;
 /** Index (1 ..) of the first worker found stopped while the pool lives; 0 while all run. Set by whoever watches
  * the workers' exits (the watchdog thread under Node, the creator's event loop in a browser). */
 export const CTL_DEAD = 7;
-/** Test hook: the index of a worker that, after taking its next task, stores its index in CTL_HELD and waits
- * forever instead of running it (so that it can be stopped while holding a task). 0: none. */
+/** Test hook: the index of a worker that, after taking its next task, ends its thread instead of running it (a
+ * worker dying while it holds a task). 0: none. */
 export const CTL_HOLD = 8;
-/** Test hook: see CTL_HOLD. */
-export const CTL_HELD = 9;
 /** Next task to take, tagged with its dispatch: `taskTag(generation) + task`. Every thread, the caller included,
  * takes tasks with Atomics.add until none is left, so a worker that the OS has not scheduled yet leaves its share to
  * the others; a worker whose taken value carries another tag is late (or early) and takes nothing. */
@@ -64,4 +62,6 @@ export interface WorkerInit {
   index: number;
   /** Top of this worker's own shadow stack. */
   stackTop: number;
+  /** Node: this worker's end of a channel to the pool's watchdog, which sees it close when this thread ends. */
+  port?: unknown;
 }

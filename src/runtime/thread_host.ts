@@ -1,14 +1,14 @@
 // Starting the workers of a ThreadPool: Node worker threads, or module Web Workers in a browser.
 import { UnsupportedError } from '../errors.js';
-import { CTL_DEAD, CTL_DONE, CTL_READY, type WorkerInit } from './thread_control.js';
+import { CTL_DEAD, CTL_DONE, CTL_READY, CTL_STOP, type WorkerInit } from './thread_control.js';
 
 /** The started workers of one pool. */
 export interface PoolThreads {
   /** Which thread stopped and why, e.g. 'worker thread 1 of 2 exited with code 1' (once CTL_DEAD is set). */
   deathReason(): string | undefined;
-  /** Test hook: stops worker `index` now, or (`holding`) once it has taken a task (see CTL_HOLD). */
-  kill(index: number, holding: boolean): void;
-  /** Stops them all (they may be blocked waiting for work). */
+  /** Test hook: stops worker `index` (1 ..). */
+  kill(index: number): void;
+  /** Stops them all (they may be blocked waiting for work); set CTL_STOP first. */
   terminate(): void;
 }
 
@@ -29,32 +29,32 @@ export function markDead(ctl: Int32Array, index: number): void {
   Atomics.notify(ctl, CTL_READY);
 }
 
-interface NodePort {
-  postMessage(m: unknown): void;
-  close(): void;
-}
 interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
-  postMessage(m: unknown): void;
   on(event: string, f: (e: unknown) => void): void;
+}
+/** A Node MessagePort, as far as the pool uses it. */
+export interface NodePort {
+  on(event: 'message' | 'close', f: () => void): void;
 }
 /** What thread_host needs of node:worker_threads. */
 export interface WorkerThreadsModule {
   Worker: new (url: URL, opts: { workerData: unknown; execArgv: string[]; transferList?: unknown[] }) => NodeWorker;
   MessageChannel: new () => { port1: NodePort; port2: NodePort };
-  receiveMessageOnPort(port: NodePort): { message: unknown } | undefined;
 }
 
-/** What the watchdog thread gets: it starts the pool's workers itself, so that their exits reach an event loop
- * that never blocks (the caller's waits synchronously while a run lasts). */
+/**
+ * What the watchdog thread of a Node pool gets: one end of a channel per worker, whose other end the worker holds.
+ * A worker's 'exit' event reaches only its creator's event loop, which does not run while the caller waits for a
+ * run; a port's 'close' when the thread at its other end ends reaches the watchdog's loop, which never blocks.
+ */
 export interface WatchInit {
-  inits: WorkerInit[];
-  /** Gets one `{ index, reason }` per worker stopped while the pool lives. */
-  port: NodePort;
-  /** The workers' script. */
-  url: string;
-  execArgv: string[];
+  memory: WebAssembly.Memory;
+  /** Byte address of the control block. */
+  control: number;
+  threads: number;
+  ports: NodePort[];
 }
 
 /** Name given to browser pool workers; a script shared with other roles dispatches on it (see setWebThreadScript). */
@@ -81,26 +81,36 @@ function nodeHost(): ThreadHost | undefined {
   return {
     kind: 'node',
     start(inits, ctl) {
-      const { port1, port2 } = new wt.MessageChannel();
-      const watch: WatchInit = { inits, port: port2, url: url.href, execArgv };
-      const w = new wt.Worker(url, { workerData: { watch }, execArgv, transferList: [port2] });
+      const n = inits.length;
       let reason: string | undefined;
-      // Seen only when this thread's event loop runs (not while it waits for a start or a run).
-      w.on('error', (e) => {
-        reason ??= `the thread watchdog failed: ${String(e)}`;
-        markDead(ctl, inits.length + 1);
+      // Seen here only when this thread's event loop runs (between runs); the watchdog sees a stop at once.
+      const dead = (index: number, why: string): void => {
+        if (Atomics.load(ctl, CTL_STOP) !== 0) return;
+        reason ??= `worker thread ${index} of ${n} ${why}`;
+        markDead(ctl, index);
+      };
+      const ports: NodePort[] = [];
+      const workers = inits.map((init) => {
+        const { port1, port2 } = new wt.MessageChannel();
+        ports.push(port1);
+        const w = new wt.Worker(url, { workerData: { ...init, port: port2 }, execArgv, transferList: [port2] });
+        let error: unknown;
+        w.on('error', (e) => void (error ??= e));
+        w.on('exit', (code) => dead(init.index, error !== undefined ? `failed: ${String(error)}` : `exited with code ${String(code)}`));
+        w.unref();
+        return w;
       });
-      w.unref();
+      const first = inits[0]!;
+      const watch: WatchInit = { memory: first.memory, control: first.control, threads: first.threads, ports };
+      const watchdog = new wt.Worker(url, { workerData: { watch }, execArgv, transferList: ports });
+      watchdog.on('error', (e) => void (reason ??= `the threads' watchdog failed: ${String(e)}`));
+      watchdog.unref();
       return {
-        deathReason() {
-          const m = wt.receiveMessageOnPort(port1)?.message as { index: number; reason: string } | undefined;
-          if (m && reason === undefined) reason = m.reason;
-          return reason;
-        },
-        kill: (index, holding) => w.postMessage({ kill: index, holding }),
+        deathReason: () => reason ?? `worker thread ${Atomics.load(ctl, CTL_DEAD)} of ${n} stopped`,
+        kill: (index) => void workers[index - 1]?.terminate(),
         terminate() {
-          void w.terminate();
-          port1.close();
+          for (const w of workers) void w.terminate();
+          void watchdog.terminate();
         },
       };
     },

@@ -167,12 +167,12 @@ export class ThreadPool implements ParallelRunner {
   }
 
   /**
-   * Test hook: stops worker `index` (1 .. threads - 1) now, or (`holding`) once it has taken a task of a later run,
-   * which it then never finishes.
+   * Test hook: stops worker `index` (1 .. threads - 1) now, or (`holding`, Node) makes it end its thread once it has
+   * taken a task of a later run, which it then never finishes.
    */
   killWorkerForTest(index: number, holding = false): void {
     if (holding) Atomics.store(this.ctl, CTL_HOLD, index);
-    this.workers.kill(index, holding);
+    else this.workers.kill(index);
   }
 
   /** Stops the workers. */

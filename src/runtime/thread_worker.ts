@@ -4,13 +4,17 @@
 import { callTask, TASK_ARGS, taskFunctions } from '../kernels/wasm/context.js';
 import { instantiateWasmKernels } from '../kernels/wasm/module.js';
 import {
-  controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_HELD, CTL_HOLD, CTL_NEXT, CTL_READY, CTL_STOP,
+  controlInts, CTL_ARGS, CTL_DONE, CTL_ERROR, CTL_FN, CTL_GENERATION, CTL_HOLD, CTL_NEXT, CTL_READY, CTL_STOP,
   CTL_TASKS, SPIN,
   taskTag, type WorkerInit,
 } from './thread_control.js';
 
+/** Held while this thread lives: the watchdog sees the channel close when the thread ends. */
+let watchdogPort: unknown;
+
 /** Joins the pool described by `init` and serves its dispatches until it stops. */
 export function runThreadWorker(init: WorkerInit): void {
+  watchdogPort = init.port;
   const k = instantiateWasmKernels(init.module, init.memory, init.flavor, true);
   k.exports.__stack_pointer!.value = init.stackTop;
   const e = k.exports as unknown as Record<string, (...a: number[]) => void>;
@@ -42,7 +46,7 @@ export function runThreadWorker(init: WorkerInit): void {
       const t = v - tag;
       if ((v & ~0xff) !== tag || t >= n) break;
       if (Atomics.compareExchange(ctl, CTL_NEXT, v, v + 1) !== v) continue;
-      if (Atomics.load(ctl, CTL_HOLD) === init.index) hold(ctl, init.index);
+      if (Atomics.load(ctl, CTL_HOLD) === init.index) dieHolding();
       try {
         callTask(fns[fn]!, slots[t]!);
       } catch {
@@ -53,8 +57,9 @@ export function runThreadWorker(init: WorkerInit): void {
   }
 }
 
-/** Test hook (CTL_HOLD): keeps the task just taken, never finishing it, until this worker is stopped. */
-function hold(ctl: Int32Array, index: number): never {
-  Atomics.store(ctl, CTL_HELD, index);
-  for (;;) Atomics.wait(ctl, CTL_HOLD, index);
+/** Test hook (CTL_HOLD): ends this worker's thread with the task just taken unfinished (under Node; elsewhere the
+ * worker only stops serving). */
+function dieHolding(): never {
+  (globalThis as { process?: { exit(code: number): void } }).process?.exit(1);
+  for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }

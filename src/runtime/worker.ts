@@ -1,14 +1,11 @@
-// Entry script of a ThreadPool worker and, under Node, of the pool's watchdog thread (thread_watchdog.ts), which
-// starts the workers. Under Node (worker_threads) the pool's description comes as workerData; in a browser Web
-// Worker as the first message.
+// Entry script of a ThreadPool worker and, under Node, of the pool's watchdog thread (thread_watchdog.ts). Under
+// Node (worker_threads) the pool's description comes as workerData; in a browser Web Worker as the first message.
 import type { WorkerInit } from './thread_control.js';
-import type { WatchInit, WorkerThreadsModule } from './thread_host.js';
-import type { watchThreads } from './thread_watchdog.js';
+import type { WatchInit } from './thread_host.js';
 
-interface WorkerThreads extends WorkerThreadsModule {
+interface WorkerThreads {
   isMainThread: boolean;
   workerData: unknown;
-  parentPort: Parameters<typeof watchThreads>[2];
 }
 
 const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -16,7 +13,7 @@ const wt = p?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undef
 if (wt && !wt.isMainThread) {
   const data = wt.workerData as WorkerInit | { watch: WatchInit };
   // Each role loads only its own modules (the watchdog not the kernels).
-  if ('watch' in data) (await import('./thread_watchdog.js')).watchThreads(data.watch, wt, wt.parentPort);
+  if ('watch' in data) (await import('./thread_watchdog.js')).watchThreads(data.watch);
   else (await import('./thread_worker.js')).runThreadWorker(data);
 } else {
   globalThis.addEventListener('message', (e) => {
