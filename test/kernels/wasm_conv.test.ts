@@ -20,6 +20,8 @@ interface Case {
   padding: Padding; activation: Activation;
   /** Inputs and weights near their zero points with large multipliers (left shifts, exponent 0). */
   narrow?: boolean;
+  /** Biases near +-2^21, past the bound of the float64 requantization: the 64-bit integer path runs. */
+  bigBias?: boolean;
 }
 
 const FLOAT_TOL = 1e-5;
@@ -51,13 +53,17 @@ function build(c: Case, seed: number) {
   if (c.narrow && q) for (let i = 0; i < xn; i++) (xData as Int32Array)[i] = Math.max(lo, Math.min(hi, zx + randInt(r, -3, 3)));
   // Output scale so that outputs spread over the range (times 2^[-2, 2]); narrow: multipliers 1/0.7 .. 1/3.
   const spread = (Math.sqrt(kdim) * 74 * (perChannel ? 64 : 74)) / 60;
-  const syRaw = c.narrow ? sx * sw[0]! * [0.7, 1.5, 3][seed % 3]! : sx * sw[0]! * spread * 2 ** (r() * 3 - 2);
+  const syRaw = c.narrow ? sx * sw[0]! * [0.7, 1.5, 3][seed % 3]! : c.bigBias ? (sx * sw[0]! * 2 * 2.6e6) / 255
+    : sx * sw[0]! * spread * 2 ** (r() * 3 - 2);
   // relu6 keeps at least 40 output levels.
   const sy = c.activation === 'relu6' && !c.narrow ? Math.min(syRaw, 6 / 40) : syRaw;
   // Zero point low when a relu clamps below it, central otherwise, so outputs use the range.
   const zy = c.dtype === 'float32' ? 0 : c.activation === 'none' ? randInt(r, lo + 64, hi - 64) : randInt(r, lo, lo + 60);
   const bias = q ? new Int32Array(c.cout) : new Float32Array(c.cout);
-  for (let i = 0; i < c.cout; i++) bias[i] = q ? (c.narrow ? randInt(r, -20, 20) : randInt(r, -3000, 3000)) : r() - 0.5;
+  for (let i = 0; i < c.cout; i++) {
+    bias[i] = q ? (c.narrow ? randInt(r, -20, 20) : c.bigBias ? (i % 2 ? 1 : -1) * randInt(r, 2.1e6, 2.2e6)
+      : randInt(r, -3000, 3000)) : r() - 0.5;
+  }
   const quant = (s: number[], z: number[]): [number[] | undefined, number[] | undefined] => (q ? [s, z] : [undefined, undefined]);
   const xShape = c.kind === 'fc' ? [c.h, c.cin] : [1, c.h, c.w, c.cin];
   const yShape = c.kind === 'fc' ? [c.h, c.cout] : [1, oh, ow, c.cout];
@@ -128,8 +134,12 @@ function runWasm(k: WasmKernels, c: Case, b: ReturnType<typeof build>, seed: num
       after();
     }
   }
+  // Which requantization the packed header chose (qhdr.f64 at byte 64): both must be exercised.
+  if (q) requantPaths.add(`${c.kind === 'dw' ? 'dw' : 'gemm'} ${new Uint32Array(k.memory.buffer, packed + 64, 1)[0] ? 'f64' : 'int'}`);
   return a.view(c.dtype, yp, yn) as ArrayLike<number>;
 }
+
+const requantPaths = new Set<string>();
 
 /** Marks the 64 bytes at p, the end of the last block allocated; the returned function fails if a kernel wrote there
  * (past its scratch). */
@@ -173,6 +183,14 @@ test('GEMM (1x1 convolution): awkward M, K, N; all dtypes and activations', () =
       const r = rng(seed);
       check({ kind: 'conv', dtype, h, w, cin, cout, k: 1, stride: 1, padding: 'same', activation: randomActivation(r) }, seed++);
     }
+  }
+});
+
+test('GEMM and depthwise: biases past the float64 requantization bound', () => {
+  let seed = 600;
+  for (const dtype of ['uint8', 'int8'] as DType[]) {
+    check({ kind: 'conv', dtype, h: 5, w: 7, cin: 19, cout: 24, k: 1, stride: 1, padding: 'same', activation: 'none', bigBias: true }, seed++);
+    check({ kind: 'dw', dtype, h: 7, w: 6, cin: 21, cout: 21, k: 3, stride: 1, padding: 'same', activation: 'none', bigBias: true }, seed++);
   }
 });
 
@@ -223,4 +241,8 @@ test('depthwise 3x3 and 5x5, stride 1 and 2, SAME and VALID, awkward channel cou
       check({ kind: 'dw', dtype, h: 6, w: 5, cin: 11, cout: 11, k: 3, stride: 1, padding: 'same', activation: 'none', narrow: true }, 500 + s);
     }
   }
+});
+
+test('both requantizations ran: the exact float64 one and the 64-bit integer one, for GEMM and depthwise', () => {
+  assert.deepEqual([...requantPaths].sort(), ['dw f64', 'dw int', 'gemm f64', 'gemm int']);
 });

@@ -106,7 +106,24 @@ typedef struct {
   int32_t left, right, mult;
   int64_t rnd; /* 2^30 + 2^(30+right): both roundings of the GEMM requantization in one 64-bit add */
   int32_t right1, pad; /* right - 1 */
+  /* Exact float64 requantization (see requant4_f64), when every accumulator is below 2^21 in magnitude: */
+  uint32_t f64, pad2;   /* whether it applies */
+  double fm, fc, fcneg; /* mult, rnd and rnd - 2^31, each divided by 2^(31+right) */
 } qhdr;
+
+/* Accumulators below this magnitude make x * mult (mult < 2^31) exact in a float64 with room for the rounding terms. */
+#define F64_EXACT_BOUND (1 << 21)
+
+/* Enables the float64 requantization when the header is per-tensor with a right shift and `bound` (the largest
+ * accumulator magnitude the weights, bias and input range allow) is below F64_EXACT_BOUND. */
+INLINE void qhdr_set_f64(qhdr *h, double bound) {
+  h->f64 = h->uniform && h->left == 0 && h->right > 0 && bound < (double)F64_EXACT_BOUND;
+  h->pad2 = 0;
+  const double s = 1.0 / (double)((uint64_t)1 << (31 + h->right));
+  h->fm = h->mult * s;
+  h->fc = (double)h->rnd * s;
+  h->fcneg = ((double)h->rnd - 2147483648.0) * s;
+}
 
 /* Records in the header whether all n (multiplier, shift) pairs are equal. */
 INLINE void qhdr_set_uniform(qhdr *h, const int32_t *mult, const int32_t *shift, uint32_t n) {
@@ -169,6 +186,23 @@ INLINE v128_t requant4_dw_fused(v128_t x, v128_t mult, v128_t rnd, int right1) {
   const v128_t hw = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7), lw = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
   const v128_t borrow = wasm_v128_and(wasm_i32x4_shr(x, 31), wasm_i32x4_gt(lw, wasm_i32x4_const_splat(-1)));
   return wasm_i32x4_shr(wasm_i32x4_add(hw, borrow), right1);
+}
+
+/* The requantizations requant4_gemm_fused (dw = 0) and requant4_dw_fused (dw = 1) computed in float64:
+ * floor(x * m' + c') with m' = mult / 2^(31+e) and c' = (rnd [- 2^31 for x < 0]) / 2^(31+e). For |x| < 2^21 every
+ * step is exact (x * mult < 2^52; the sum is a multiple of 2^-(31+e) below 2^53 of them), so the result is the same
+ * integer; it is read from the low mantissa word after adding 2^52 + 2^51. Fewer shuffles than the 64-bit integer
+ * products, which V8 builds from unpacks. */
+INLINE v128_t f64_floor2(v128_t xd, v128_t m, v128_t c, v128_t cneg, const int dw) {
+  const v128_t t = wasm_f64x2_mul(xd, m);
+  const v128_t cc = dw ? wasm_v128_bitselect(cneg, c, wasm_f64x2_lt(t, wasm_f64x2_const_splat(0.0))) : c;
+  return wasm_f64x2_add(wasm_f64x2_floor(wasm_f64x2_add(t, cc)), wasm_f64x2_const_splat(6755399441055744.0));
+}
+
+INLINE v128_t requant4_f64(v128_t x, v128_t m, v128_t c, v128_t cneg, const int dw) {
+  const v128_t lo = f64_floor2(wasm_f64x2_convert_low_i32x4(x), m, c, cneg, dw);
+  const v128_t hi = f64_floor2(wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3)), m, c, cneg, dw);
+  return wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
 }
 
 /* Clamps to [lo, hi] (relu: [0, inf], relu6: [0, 6]). */

@@ -27,6 +27,8 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
   h->out_zp = out_zp; h->out_min = out_min; h->out_max = out_max; h->x_zp = x_zp;
   qhdr_set_uniform(h, mult, shift, c);
   uint8_t *g = (uint8_t *)out + sizeof(qhdr);
+  const double xmax = (XT)-1 > 0 ? 255.0 : 128.0;
+  double bound = 0;
   for (uint32_t c0 = 0; c0 < c; c0 += CG, g += group_bytes(taps)) {
     int32_t *b = (int32_t *)g;
     int16_t *wp = (int16_t *)(g + 32);
@@ -34,15 +36,20 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
     for (uint32_t j = 0; j < CG; j++) {
       const uint32_t ch = c0 + j;
       int32_t sum = 0;
+      double abs_sum = 0;
       for (uint32_t t = 0; t < 2 * pairs; t++) {
         int32_t v = (ch < c && t < taps) ? (int32_t)w[t * c + ch] - w_zp : 0;
         sum += v;
+        abs_sum += v < 0 ? -v : v;
         wp[(t / 2) * 16 + (j / 4) * 8 + (j % 4) * 2 + (t % 2)] = (int16_t)v;
       }
       b[j] = ch < c ? (bias ? bias[ch] : 0) - x_zp * sum : 0;
+      const double acc_max = (b[j] < 0 ? -(double)b[j] : (double)b[j]) + abs_sum * xmax;
+      if (acc_max > bound) bound = acc_max;
       requant_set_lane(&rq[j / 4], j % 4, ch < c ? mult[ch] : 0, ch < c ? shift[ch] : 0);
     }
   }
+  qhdr_set_f64(h, bound);
 }
 
 INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow, uint32_t stride,
@@ -79,7 +86,12 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_
           acch = wasm_i32x4_add(acch, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(wp + 16)));
         }
         const requant4 *rq = (const requant4 *)wp;
-        if (uniform == 2) {
+        if (uniform == 3) {
+          const v128_t fm = wasm_v128_load64_splat(&hd->fm), fc = wasm_v128_load64_splat(&hd->fc);
+          const v128_t fcneg = wasm_v128_load64_splat(&hd->fcneg);
+          accl = requant4_f64(accl, fm, fc, fcneg, 1);
+          acch = requant4_f64(acch, fm, fc, fcneg, 1);
+        } else if (uniform == 2) {
           const v128_t rnd = wasm_v128_load64_splat(&hd->rnd);
           accl = requant4_dw_fused(accl, vm, rnd, hd->right1);
           acch = requant4_dw_fused(acch, vm, rnd, hd->right1);
@@ -104,8 +116,10 @@ EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t
                          uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
                          XT *scratch) {
   const qhdr *hd = (const qhdr *)packed;
-  /* 2: per-tensor multiplier < 1 (no left shift, a right shift), the common case, with the fused rounding. */
-  if (hd->uniform && hd->left == 0 && hd->right > 0)
+  /* 3: as 2 with accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
+   * left shift, a right shift), the common case, with the fused rounding. */
+  if (hd->f64) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 3);
+  else if (hd->uniform && hd->left == 0 && hd->right > 0)
     run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 2);
   else if (hd->uniform) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 1);
   else run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 0);

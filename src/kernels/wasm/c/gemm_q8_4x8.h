@@ -30,6 +30,8 @@ EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, i
   h->out_zp = out_zp; h->out_min = out_min; h->out_max = out_max; h->x_zp = x_zp;
   qhdr_set_uniform(h, mult, shift, n);
   uint8_t *b = (uint8_t *)out + sizeof(qhdr);
+  const double xmax = (XT)-1 > 0 ? 255.0 : 128.0;
+  double bound = 0;
   for (uint32_t n0 = 0; n0 < n; n0 += NR) {
     int32_t *bias4 = (int32_t *)b;
     int16_t *wp = (int16_t *)(b + 32);
@@ -37,17 +39,22 @@ EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, i
     for (uint32_t j = 0; j < NR; j++) {
       uint32_t c = n0 + j;
       int32_t sum = 0;
+      double abs_sum = 0;
       for (uint32_t kk = 0; kk < kp; kk++) {
         int32_t v = (c < n && kk < k) ? (int32_t)w[c * k + kk] - w_zp : 0;
         sum += v;
+        abs_sum += v < 0 ? -v : v;
         /* pair kk/2, half j/4, lane j%4, element kk%2 */
         wp[(kk / 2) * 16 + (j / 4) * 8 + (j % 4) * 2 + (kk % 2)] = (int16_t)v;
       }
       bias4[j] = c < n ? (bias ? bias[c] : 0) - x_zp * sum : 0;
+      const double acc_max = (bias4[j] < 0 ? -(double)bias4[j] : (double)bias4[j]) + abs_sum * xmax;
+      if (acc_max > bound) bound = acc_max;
       requant_set_lane(&rq[j / 4], j % 4, c < n ? mult[c] : 0, c < n ? shift[c] : 0);
     }
     b += block_bytes(kp);
   }
+  qhdr_set_f64(h, bound);
 }
 
 /** Bytes of scratch that run and run_cols need for at most m rows of K inputs. */
@@ -89,7 +96,11 @@ INLINE v128_t gemm_row(const int16_t *a, const uint8_t *blk, uint32_t kp, uint32
 
 INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhdr *h, const int uniform, v128_t vm,
                       v128_t zp, v128_t vmin, v128_t vmax, uint32_t nr) {
-  if (uniform == 2) {
+  if (uniform == 3) {
+    const v128_t fm = wasm_v128_load64_splat(&h->fm), fc = wasm_v128_load64_splat(&h->fc);
+    lo = requant4_f64(lo, fm, fc, fc, 0);
+    hi = requant4_f64(hi, fm, fc, fc, 0);
+  } else if (uniform == 2) {
     const v128_t rnd = wasm_v128_load64_splat(&h->rnd);
     lo = requant4_gemm_fused(lo, vm, rnd, h->right1);
     hi = requant4_gemm_fused(hi, vm, rnd, h->right1);
@@ -160,8 +171,10 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
 EXPORT NOINLINE void FN(run_cols)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c,
                                   uint32_t c_stride, uint32_t nb0, uint32_t nb1, int16_t *scratch) {
   const qhdr *h = (const qhdr *)packed;
-  /* 2: per-tensor multiplier < 1 (no left shift, a right shift), the common case, with the fused rounding. */
-  if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 2);
+  /* 3: as 2 with accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
+   * left shift, a right shift), the common case, with the fused rounding. */
+  if (h->f64) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 3);
+  else if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 2);
   else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 1);
   else run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 0);
 }
