@@ -63,6 +63,15 @@ export const kernels: readonly Kernel<any>[] = [
   concat_f32_ref, concat_i8_ref, concat_u8_ref,
 ];
 
+const byOp = new Map<string, Kernel<any>[]>();
+
+/** The kernels of an op, in registry order. */
+function kernelsOf(op: string): Kernel<any>[] {
+  let ks = byOp.get(op);
+  if (!ks) byOp.set(op, (ks = kernels.filter((k) => k.op === op)));
+  return ks;
+}
+
 /** The kernel with that name, if any. */
 export function kernelByName(name: string): Kernel<any> | undefined {
   return kernels.find((k) => k.name === name);
@@ -75,12 +84,19 @@ export function kernelByName(name: string): Kernel<any> | undefined {
  * one. The reference kernel is the fallback.
  */
 export function selectKernel(node: Node, g: Graph, variant?: string): Kernel<any> {
-  const candidates = kernels.filter((k) => k.op === node.op && k.supports(node, g));
+  // Each kernel's supports() is asked at most once, and only when the kernel is the kind wanted.
+  const known = new Map<Kernel<any>, boolean>();
+  const supports = (k: Kernel<any>): boolean => {
+    let ok = known.get(k);
+    if (ok === undefined) known.set(k, (ok = k.supports(node, g)));
+    return ok;
+  };
+  const first = (want: (k: Kernel<any>) => boolean) => kernelsOf(node.op).find((k) => want(k) && supports(k));
   const pick =
-    (variant === 'wasm' ? candidates.find((k) => k.wasm) : undefined) ??
-    (variant !== undefined ? candidates.find((k) => k.variant === variant) : undefined) ??
-    (variant === undefined || variant === 'wasm' ? candidates.find((k) => k.variant !== 'ref' && !k.wasm) : undefined) ??
-    candidates.find((k) => k.variant === 'ref');
+    (variant === 'wasm' ? first((k) => !!k.wasm) : undefined) ??
+    (variant !== undefined ? first((k) => k.variant === variant) : undefined) ??
+    (variant === undefined || variant === 'wasm' ? first((k) => k.variant !== 'ref' && !k.wasm) : undefined) ??
+    first((k) => k.variant === 'ref');
   if (!pick) {
     const dtypes = [...node.inputs, ...node.outputs].map((i) => (i < 0 ? '-' : (g.tensors[i]?.dtype ?? '?'))).join(',');
     throw new UnsupportedError(`${nodeLabel(node)}: no kernel for this op with tensor dtypes (${dtypes})`);
