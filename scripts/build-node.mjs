@@ -1,7 +1,7 @@
 // Builds the Node command line as a few ESM bundles (faster start: a handful of files to load instead of ~90
 // modules): `node scripts/build-node.mjs [--outdir DIR]` (default dist/node).
 //   cli.js                  the CLI (src/cli/main.ts): the argument parser and the subcommand definitions
-//   index.js                the library (src/index.ts), sharing the CLI's chunks
+//   index.js                the library (src/index.ts), built with the workers
 //   <name>-<hash>.js        what the subcommands import on demand (the engine, formats, ...), shared by the entries
 //   worker.js               thread-pool worker, found beside the runtime (the runtime's chunk has new URL('./worker.js', import.meta.url))
 //   session_pool_worker.js  SessionPool worker, found the same way
@@ -29,13 +29,7 @@ const fflateOnFirstUse = {
 
 // Bundled CommonJS dependencies (commander) call require() for Node's modules.
 const banner = "import { createRequire as __mobilenetRequire } from 'node:module';\nconst require = __mobilenetRequire(import.meta.url);";
-const { metafile } = await build({
-  entryPoints: {
-    cli: join(root, 'src/cli/main.ts'),
-    index: join(root, 'src/index.ts'),
-    worker: join(root, 'src/runtime/worker.ts'),
-    session_pool_worker: join(root, 'src/runtime/session_pool_worker.ts'),
-  },
+const options = {
   outdir,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
@@ -50,7 +44,20 @@ const { metafile } = await build({
   logLevel: 'warning',
   metafile: true,
   plugins: [fflateOnFirstUse],
-});
+};
+// The CLI is built on its own: chunks shared with the other entries would cut the code a command loads into more
+// files. Both builds name chunks by content, so a name both write holds the same code.
+const builds = await Promise.all([
+  build({ ...options, entryPoints: { cli: join(root, 'src/cli/main.ts') } }),
+  build({
+    ...options,
+    entryPoints: {
+      index: join(root, 'src/index.ts'),
+      worker: join(root, 'src/runtime/worker.ts'),
+      session_pool_worker: join(root, 'src/runtime/session_pool_worker.ts'),
+    },
+  }),
+]);
 // Chunks of earlier builds go once the new files are in place (the folder is never empty while a build runs).
-const built = new Set(Object.keys(metafile.outputs).map((f) => relative(outdir, resolve(f))));
+const built = new Set(builds.flatMap((r) => Object.keys(r.metafile.outputs)).map((f) => relative(outdir, resolve(f))));
 for (const f of readdirSync(outdir)) if (!built.has(f)) rmSync(join(outdir, f), { recursive: true, force: true });
