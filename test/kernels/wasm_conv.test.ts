@@ -135,7 +135,7 @@ function runWasm(k: WasmKernels, c: Case, b: ReturnType<typeof build>, seed: num
     }
   }
   // Which requantization the packed header chose (qhdr.f64 at byte 64): both must be exercised.
-  if (q) requantPaths.add(`${c.kind === 'dw' ? 'dw' : 'gemm'} ${new Uint32Array(k.memory.buffer, packed + 64, 1)[0] ? 'f64' : 'int'}`);
+  if (q) requantPaths.add(`${c.kind === 'dw' ? 'dw' : 'gemm'} ${['int', 'f64', 'f64 per channel'][new Uint32Array(k.memory.buffer, packed + 64, 1)[0]!]}`);
   return a.view(c.dtype, yp, yn) as ArrayLike<number>;
 }
 
@@ -243,6 +243,6 @@ test('depthwise 3x3 and 5x5, stride 1 and 2, SAME and VALID, awkward channel cou
   }
 });
 
-test('both requantizations ran: the exact float64 one and the 64-bit integer one, for GEMM and depthwise', () => {
-  assert.deepEqual([...requantPaths].sort(), ['dw f64', 'dw int', 'gemm f64', 'gemm int']);
+test('every requantization ran: exact float64 (per tensor, per channel) and 64-bit integer, GEMM and depthwise', () => {
+  assert.deepEqual([...requantPaths].sort(), ['dw f64', 'dw f64 per channel', 'dw int', 'gemm f64', 'gemm f64 per channel', 'gemm int']);
 });

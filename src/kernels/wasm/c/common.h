@@ -106,23 +106,42 @@ typedef struct {
   int32_t left, right, mult;
   int64_t rnd; /* 2^30 + 2^(30+right): both roundings of the GEMM requantization in one 64-bit add */
   int32_t right1, pad; /* right - 1 */
-  /* Exact float64 requantization (see requant4_f64), when every accumulator is below 2^21 in magnitude: */
-  uint32_t f64, pad2;   /* whether it applies */
-  double fm, fc, fcneg; /* mult, rnd and rnd - 2^31, each divided by 2^(31+right) */
+  /* Exact float64 requantization (see requant4_f64), when every accumulator times 2^left is below 2^21: */
+  uint32_t f64, pad2;   /* 0: not; 1: per-tensor, the parameters below; 2: per channel, from the packed blocks */
+  double fm, fc, fcneg; /* per-tensor parameters, as in f64q8 */
 } qhdr;
 
-/* Accumulators below this magnitude make x * mult (mult < 2^31) exact in a float64 with room for the rounding terms. */
+/* Accumulators (times 2^left) below this magnitude make x * mult (mult < 2^31) exact in a float64 with room for the
+ * rounding terms. */
 #define F64_EXACT_BOUND (1 << 21)
 
-/* Enables the float64 requantization when the header is per-tensor with a right shift and `bound` (the largest
- * accumulator magnitude the weights, bias and input range allow) is below F64_EXACT_BOUND. */
-INLINE void qhdr_set_f64(qhdr *h, double bound) {
-  h->f64 = h->uniform && h->left == 0 && h->right > 0 && bound < (double)F64_EXACT_BOUND;
+/* Float64 requantization parameters of 8 channels (see requant4_f64): multiplier 2^left * mult / 2^(31+e), rounding
+ * terms for accumulators >= 0 and < 0 (equal but for the depthwise double rounding with e >= 1). */
+typedef struct {
+  double m[8], c[8], cneg[8];
+} f64q8;
+
+/* Sets channel j from TFLite's (multiplier, shift > 0 left / <= 0 right): dw = 1 the reference double rounding of
+ * DEPTHWISE_CONV_2D, 0 the ruy rounding of CONV_2D / FULLY_CONNECTED. Returns 2^left (the accumulator's scale). */
+INLINE double f64q_set(f64q8 *p, uint32_t j, int32_t mult, int32_t shift, const int dw) {
+  const int left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
+  const double s = 1.0 / (double)((uint64_t)1 << (31 + e));
+  const double lm = (double)((uint64_t)1 << left);
+  const double c = (1073741824.0 + (e >= 1 ? (double)((uint64_t)1 << (30 + e)) : 0.0)) * s;
+  p->m[j] = (double)mult * lm * s;
+  p->c[j] = c;
+  p->cneg[j] = dw && e >= 1 ? c - 2147483648.0 * s : c;
+  return lm;
+}
+
+/* Chooses the float64 requantization when `bound` (the largest accumulator times 2^left that the weights, bias and
+ * input range allow) is below F64_EXACT_BOUND: per tensor from the first channel's parameters, else per channel. */
+INLINE void qhdr_set_f64(qhdr *h, double bound, const f64q8 *first) {
+  h->f64 = bound < (double)F64_EXACT_BOUND ? (h->uniform ? 1 : 2) : 0;
   h->pad2 = 0;
-  const double s = 1.0 / (double)((uint64_t)1 << (31 + h->right));
-  h->fm = h->mult * s;
-  h->fc = (double)h->rnd * s;
-  h->fcneg = ((double)h->rnd - 2147483648.0) * s;
+  h->fm = first->m[0];
+  h->fc = first->c[0];
+  h->fcneg = first->cneg[0];
 }
 
 /* Records in the header whether all n (multiplier, shift) pairs are equal. */
@@ -188,21 +207,34 @@ INLINE v128_t requant4_dw_fused(v128_t x, v128_t mult, v128_t rnd, int right1) {
   return wasm_i32x4_shr(wasm_i32x4_add(hw, borrow), right1);
 }
 
-/* The requantizations requant4_gemm_fused (dw = 0) and requant4_dw_fused (dw = 1) computed in float64:
- * floor(x * m' + c') with m' = mult / 2^(31+e) and c' = (rnd [- 2^31 for x < 0]) / 2^(31+e). For |x| < 2^21 every
- * step is exact (x * mult < 2^52; the sum is a multiple of 2^-(31+e) below 2^53 of them), so the result is the same
- * integer; it is read from the low mantissa word after adding 2^52 + 2^51. Fewer shuffles than the 64-bit integer
- * products, which V8 builds from unpacks. */
+/* TFLite's requantizations (requant4_apply_gemm for dw = 0, requant4_apply for dw = 1) computed in float64:
+ * floor(x * m + c), c = cneg for x < 0, per lane pair (m01, c01 for lanes 0-1; m23, c23 for 2-3; see f64q_set).
+ * With |x| * 2^left < 2^21 every step is exact (x * mult < 2^52; the sum is a multiple of 2^-(31+e) below 2^53 of
+ * them), so the result is the same integer; it is read from the low mantissa word after adding 2^52 + 2^51. Fewer
+ * shuffles than the 64-bit integer products, which V8 builds from unpacks. */
 INLINE v128_t f64_floor2(v128_t xd, v128_t m, v128_t c, v128_t cneg, const int dw) {
   const v128_t t = wasm_f64x2_mul(xd, m);
   const v128_t cc = dw ? wasm_v128_bitselect(cneg, c, wasm_f64x2_lt(t, wasm_f64x2_const_splat(0.0))) : c;
   return wasm_f64x2_add(wasm_f64x2_floor(wasm_f64x2_add(t, cc)), wasm_f64x2_const_splat(6755399441055744.0));
 }
 
-INLINE v128_t requant4_f64(v128_t x, v128_t m, v128_t c, v128_t cneg, const int dw) {
-  const v128_t lo = f64_floor2(wasm_f64x2_convert_low_i32x4(x), m, c, cneg, dw);
-  const v128_t hi = f64_floor2(wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3)), m, c, cneg, dw);
+INLINE v128_t requant4_f64(v128_t x, v128_t m01, v128_t m23, v128_t c01, v128_t c23, v128_t n01, v128_t n23,
+                           const int dw) {
+  const v128_t lo = f64_floor2(wasm_f64x2_convert_low_i32x4(x), m01, c01, n01, dw);
+  const v128_t hi = f64_floor2(wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3)), m23, c23, n23, dw);
   return wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+}
+
+/* requant4_f64 with one set of parameters for all lanes. */
+INLINE v128_t requant4_f64_uniform(v128_t x, v128_t m, v128_t c, v128_t cneg, const int dw) {
+  return requant4_f64(x, m, m, c, c, cneg, cneg, dw);
+}
+
+/* requant4_f64 with the parameters of lanes [4 * half, 4 * half + 4) of p. */
+INLINE v128_t requant4_f64_lanes(v128_t x, const f64q8 *p, uint32_t half, const int dw) {
+  const uint32_t o = 4 * half;
+  return requant4_f64(x, wasm_v128_load(p->m + o), wasm_v128_load(p->m + o + 2), wasm_v128_load(p->c + o),
+                      wasm_v128_load(p->c + o + 2), wasm_v128_load(p->cneg + o), wasm_v128_load(p->cneg + o + 2), dw);
 }
 
 /* Clamps to [lo, hi] (relu: [0, inf], relu6: [0, 6]). */

@@ -10,7 +10,7 @@
 #define TAPS (KH * KW)
 #define PAIRS ((TAPS + 1) / 2)
 
-INLINE uint32_t group_bytes(uint32_t taps) { return 32 + (taps + 1) / 2 * 32 + 2 * sizeof(requant4); }
+INLINE uint32_t group_bytes(uint32_t taps) { return 32 + (taps + 1) / 2 * 32 + 2 * sizeof(requant4) + sizeof(f64q8); }
 
 /** Bytes of the packed weights of a KH x KW depthwise layer of c channels. */
 EXPORT uint32_t FN(packed_size)(uint32_t c) {
@@ -33,6 +33,7 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
     int32_t *b = (int32_t *)g;
     int16_t *wp = (int16_t *)(g + 32);
     requant4 *rq = (requant4 *)(g + 32 + pairs * 32);
+    f64q8 *fq = (f64q8 *)(rq + 2);
     for (uint32_t j = 0; j < CG; j++) {
       const uint32_t ch = c0 + j;
       int32_t sum = 0;
@@ -45,11 +46,12 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
       }
       b[j] = ch < c ? (bias ? bias[ch] : 0) - x_zp * sum : 0;
       const double acc_max = (b[j] < 0 ? -(double)b[j] : (double)b[j]) + abs_sum * xmax;
-      if (acc_max > bound) bound = acc_max;
+      const double scaled = acc_max * f64q_set(fq, j, ch < c ? mult[ch] : 0, ch < c ? shift[ch] : 0, 1);
+      if (scaled > bound) bound = scaled;
       requant_set_lane(&rq[j / 4], j % 4, ch < c ? mult[ch] : 0, ch < c ? shift[ch] : 0);
     }
   }
-  qhdr_set_f64(h, bound);
+  qhdr_set_f64(h, bound, (const f64q8 *)((uint8_t *)out + sizeof(qhdr) + 32 + pairs * 32 + 2 * sizeof(requant4)));
 }
 
 INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow, uint32_t stride,
@@ -86,11 +88,15 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_
           acch = wasm_i32x4_add(acch, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(wp + 16)));
         }
         const requant4 *rq = (const requant4 *)wp;
-        if (uniform == 3) {
+        if (uniform == 4) {
+          const f64q8 *fq = (const f64q8 *)(rq + 2);
+          accl = requant4_f64_lanes(accl, fq, 0, 1);
+          acch = requant4_f64_lanes(acch, fq, 1, 1);
+        } else if (uniform == 3) {
           const v128_t fm = wasm_v128_load64_splat(&hd->fm), fc = wasm_v128_load64_splat(&hd->fc);
           const v128_t fcneg = wasm_v128_load64_splat(&hd->fcneg);
-          accl = requant4_f64(accl, fm, fc, fcneg, 1);
-          acch = requant4_f64(acch, fm, fc, fcneg, 1);
+          accl = requant4_f64_uniform(accl, fm, fc, fcneg, 1);
+          acch = requant4_f64_uniform(acch, fm, fc, fcneg, 1);
         } else if (uniform == 2) {
           const v128_t rnd = wasm_v128_load64_splat(&hd->rnd);
           accl = requant4_dw_fused(accl, vm, rnd, hd->right1);
@@ -116,9 +122,10 @@ EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t
                          uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
                          XT *scratch) {
   const qhdr *hd = (const qhdr *)packed;
-  /* 3: as 2 with accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
+  /* 4, 3: per-channel, per-tensor parameters, accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
    * left shift, a right shift), the common case, with the fused rounding. */
-  if (hd->f64) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 3);
+  if (hd->f64 == 2) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 4);
+  else if (hd->f64) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 3);
   else if (hd->uniform && hd->left == 0 && hd->right > 0)
     run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 2);
   else if (hd->uniform) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 1);

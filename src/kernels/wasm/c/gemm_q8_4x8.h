@@ -13,7 +13,7 @@
 #define MR 4
 #define NR 8
 
-INLINE uint32_t block_bytes(uint32_t kp) { return 32 + kp * 16 + 2 * sizeof(requant4); }
+INLINE uint32_t block_bytes(uint32_t kp) { return 32 + kp * 16 + 2 * sizeof(requant4) + sizeof(f64q8); }
 
 /** Bytes of the packed weights of a K x N layer. */
 EXPORT uint32_t FN(packed_size)(uint32_t k, uint32_t n) {
@@ -36,6 +36,7 @@ EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, i
     int32_t *bias4 = (int32_t *)b;
     int16_t *wp = (int16_t *)(b + 32);
     requant4 *rq = (requant4 *)(b + 32 + kp * 16);
+    f64q8 *fq = (f64q8 *)(rq + 2);
     for (uint32_t j = 0; j < NR; j++) {
       uint32_t c = n0 + j;
       int32_t sum = 0;
@@ -49,12 +50,13 @@ EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, i
       }
       bias4[j] = c < n ? (bias ? bias[c] : 0) - x_zp * sum : 0;
       const double acc_max = (bias4[j] < 0 ? -(double)bias4[j] : (double)bias4[j]) + abs_sum * xmax;
-      if (acc_max > bound) bound = acc_max;
+      const double scaled = acc_max * f64q_set(fq, j, c < n ? mult[c] : 0, c < n ? shift[c] : 0, 0);
+      if (scaled > bound) bound = scaled;
       requant_set_lane(&rq[j / 4], j % 4, c < n ? mult[c] : 0, c < n ? shift[c] : 0);
     }
     b += block_bytes(kp);
   }
-  qhdr_set_f64(h, bound);
+  qhdr_set_f64(h, bound, (const f64q8 *)((uint8_t *)out + sizeof(qhdr) + 32 + kp * 16 + 2 * sizeof(requant4)));
 }
 
 /** Bytes of scratch that run and run_cols need for at most m rows of K inputs. */
@@ -96,10 +98,14 @@ INLINE v128_t gemm_row(const int16_t *a, const uint8_t *blk, uint32_t kp, uint32
 
 INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhdr *h, const int uniform, v128_t vm,
                       v128_t zp, v128_t vmin, v128_t vmax, uint32_t nr) {
-  if (uniform == 3) {
+  if (uniform == 4) {
+    const f64q8 *fq = (const f64q8 *)(rq + 2);
+    lo = requant4_f64_lanes(lo, fq, 0, 0);
+    hi = requant4_f64_lanes(hi, fq, 1, 0);
+  } else if (uniform == 3) {
     const v128_t fm = wasm_v128_load64_splat(&h->fm), fc = wasm_v128_load64_splat(&h->fc);
-    lo = requant4_f64(lo, fm, fc, fc, 0);
-    hi = requant4_f64(hi, fm, fc, fc, 0);
+    lo = requant4_f64_uniform(lo, fm, fc, fc, 0);
+    hi = requant4_f64_uniform(hi, fm, fc, fc, 0);
   } else if (uniform == 2) {
     const v128_t rnd = wasm_v128_load64_splat(&h->rnd);
     lo = requant4_gemm_fused(lo, vm, rnd, h->right1);
@@ -171,9 +177,10 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
 EXPORT NOINLINE void FN(run_cols)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c,
                                   uint32_t c_stride, uint32_t nb0, uint32_t nb1, int16_t *scratch) {
   const qhdr *h = (const qhdr *)packed;
-  /* 3: as 2 with accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
+  /* 4, 3: per-channel, per-tensor parameters, accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
    * left shift, a right shift), the common case, with the fused rounding. */
-  if (h->f64) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 3);
+  if (h->f64 == 2) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 4);
+  else if (h->f64) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 3);
   else if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 2);
   else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 1);
   else run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 0);
