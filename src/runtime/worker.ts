@@ -17,6 +17,8 @@ if (wt && !wt.isMainThread) {
   else (await import('./thread_worker.js')).runThreadWorker(data);
 } else {
   globalThis.addEventListener('message', (e) => {
-    void import('./thread_worker.js').then((m) => m.runThreadWorker((e as MessageEvent<WorkerInit>).data));
+    // A failure to start is rethrown from a timer: an 'error' event for the pool, not an unhandled rejection.
+    import('./thread_worker.js').then((m) => m.runThreadWorker((e as MessageEvent<WorkerInit>).data))
+      .catch((err: unknown) => setTimeout(() => { throw err; }));
   }, { once: true });
 }
