@@ -1,10 +1,10 @@
-// Builds the Node command line as a few ESM bundles (faster start: a handful of files to load instead of ~90
-// modules): `node scripts/build-node.mjs [--outdir DIR]` (default dist/node).
+// Builds the Node command line and library as ESM bundles (faster start: a handful of files to load instead of ~90
+// modules): `node scripts/build-node.mjs [--outdir DIR]` (default dist/node); `npm run build` runs it after tsc.
 //   cli.js                  the CLI (src/cli/main.ts): the argument parser and the subcommand definitions
-//   index.js                the library (src/index.ts), built with the workers
-//   <name>-<hash>.js        what the subcommands import on demand (the engine, formats, ...), shared by the entries
-//   worker.js               thread-pool worker, found beside the runtime (the runtime's chunk has new URL('./worker.js', import.meta.url))
-//   session_pool_worker.js  SessionPool worker, found the same way
+//   <name>-<hash>.js        chunks the subcommands import on demand (the engine, formats, ...)
+//   index.js                the library (src/index.ts), built apart with the two workers
+//   worker.js               thread-pool worker script, found beside the runtime's chunk (new URL('./worker.js', ...))
+//   session_pool_worker.js  SessionPool worker script, found the same way
 // Split rather than one file so that what a subcommand does not use is not loaded, and so that bench's cold start
 // still times the engine's import. sharp stays an import of the installed package (native).
 import { build } from 'esbuild';
