@@ -31,6 +31,24 @@ INLINE void store_row(float *c, v128_t lo, v128_t hi, v128_t vmin, v128_t vmax, 
   else store_floats(c, lo, nr);
 }
 
+/* One row of a block of 8 channels, two chains of k. */
+INLINE void gemm_row(const float *a, const float *blk, uint32_t k, v128_t vmin, v128_t vmax, float *c, uint32_t nr) {
+  v128_t l0 = wasm_v128_load(blk), h0 = wasm_v128_load(blk + 4);
+  v128_t l1 = wasm_f32x4_const_splat(0.0f), h1 = l1;
+  const float *w = blk + NR;
+  uint32_t kk = 0;
+  for (; kk + 2 <= k; kk += 2, w += 2 * NR) {
+    const v128_t b0 = wasm_v128_load32_splat(a + kk), b1 = wasm_v128_load32_splat(a + kk + 1);
+    l0 = fmadd4(b0, wasm_v128_load(w), l0); h0 = fmadd4(b0, wasm_v128_load(w + 4), h0);
+    l1 = fmadd4(b1, wasm_v128_load(w + NR), l1); h1 = fmadd4(b1, wasm_v128_load(w + NR + 4), h1);
+  }
+  if (kk < k) {
+    const v128_t b0 = wasm_v128_load32_splat(a + kk);
+    l0 = fmadd4(b0, wasm_v128_load(w), l0); h0 = fmadd4(b0, wasm_v128_load(w + 4), h0);
+  }
+  store_row(c, wasm_f32x4_add(l0, l1), wasm_f32x4_add(h0, h1), vmin, vmax, nr);
+}
+
 /** Scratch bytes of run: none (the signature matches the quantized GEMMs'). */
 EXPORT uint32_t gemm_f32_4x8_scratch_size(uint32_t m, uint32_t k) {
   (void)m; (void)k;
@@ -54,6 +72,10 @@ EXPORT NOINLINE void gemm_f32_4x8_run_cols(uint32_t m, const float *x, uint32_t 
       for (uint32_t m0 = mc0; m0 < mc1; m0 += MR) {
         const uint32_t mr = mc1 - m0 < MR ? mc1 - m0 : MR;
         const float *a0 = x + m0 * x_stride;
+        if (mr == 1) { /* one row (fully connected, the last row of a layer): not 4 rows' work */
+          gemm_row(a0, blk, k, vmin, vmax, c + m0 * c_stride + n0, nr);
+          continue;
+        }
         const float *a1 = mr > 1 ? a0 + x_stride : a0;
         const float *a2 = mr > 2 ? a1 + x_stride : a1;
         const float *a3 = mr > 3 ? a2 + x_stride : a2;
