@@ -180,8 +180,9 @@ function syntheticInput(t: Tensor): TypedArray {
  * In a fresh child process: the engine's cold start, timed from before its modules are imported (runtime, kernels,
  * model formats; only the CLI parser is loaded before) to the first inference's output in hand. It covers importing
  * the engine, reading and parsing the model file (with its labels), preparing the session (kernel choice, shape
- * inference, weight packing, WebAssembly compile and instantiation, arena) and the first inference with the copy of
- * its output. Nothing is cached on disk between runs. `since_process_start_ms` adds Node's own start-up.
+ * inference, WebAssembly compile and instantiation, weight packing with the kernels' warm-up runs, arena) and the
+ * first inference with the copy of its output. Nothing is cached on disk between runs. `since_process_start_ms` adds
+ * Node's own start-up (and the CLI parser's).
  */
 async function coldStart(o: BenchOptions): Promise<ColdTimes> {
   const t0 = performance.now();
