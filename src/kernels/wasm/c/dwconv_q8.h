@@ -54,64 +54,86 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
   qhdr_set_f64(h, bound, (const f64q8 *)((uint8_t *)out + sizeof(qhdr) + 32 + pairs * 32 + 2 * sizeof(requant4)));
 }
 
+/* Requantizes one group's sums (parameters after the weights at wp) and stores 8 (or c - c0) outputs at o + c0. */
+INLINE void group_store(v128_t accl, v128_t acch, const uint8_t *wp, const qhdr *hd, v128_t vm, v128_t zp,
+                        v128_t vmin, v128_t vmax, XT *o, uint32_t c0, uint32_t c, const int uniform) {
+  const requant4 *rq = (const requant4 *)wp;
+  if (uniform == 4) {
+    const f64q8 *fq = (const f64q8 *)(rq + 2);
+    accl = requant4_f64_lanes(accl, fq, 0, 1);
+    acch = requant4_f64_lanes(acch, fq, 1, 1);
+  } else if (uniform == 3) {
+    const v128_t fm = wasm_v128_load64_splat(&hd->fm), fc = wasm_v128_load64_splat(&hd->fc);
+    const v128_t fcneg = wasm_v128_load64_splat(&hd->fcneg);
+    accl = requant4_f64_uniform(accl, fm, fc, fcneg, 1);
+    acch = requant4_f64_uniform(acch, fm, fc, fcneg, 1);
+  } else if (uniform == 2) {
+    const v128_t rnd = wasm_v128_load64_splat(&hd->rnd);
+    accl = requant4_dw_fused(accl, vm, rnd, hd->right1);
+    acch = requant4_dw_fused(acch, vm, rnd, hd->right1);
+  } else if (uniform) {
+    accl = requant4_dw_uniform(accl, vm, hd->left, hd->right);
+    acch = requant4_dw_uniform(acch, vm, hd->left, hd->right);
+  } else {
+    accl = requant4_apply(accl, rq);
+    acch = requant4_apply(acch, rq + 1);
+  }
+  v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(accl, acch), zp);
+  v128_t r = VMAX(VMIN(NARROW(q, q), vmax), vmin);
+  if (c - c0 >= CG) wasm_v128_store64_lane(o + c0, r, 0);
+  else store_bytes(o + c0, r, c - c0);
+}
+
+/* The taps of output pixel (ox, oy): input pixels, or the zero-point scratch where they fall in the padding. */
+INLINE void tap_pointers(const XT **ptr, const XT *in, uint32_t h, uint32_t w, uint32_t c, uint32_t oy, uint32_t ox,
+                         uint32_t stride, uint32_t pad_top, uint32_t pad_left, const XT *pad) {
+  for (uint32_t ky = 0; ky < KH; ky++) {
+    const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
+    for (uint32_t kx = 0; kx < KW; kx++) {
+      const int32_t ix = (int32_t)(ox * stride + kx) - (int32_t)pad_left;
+      const int inside = iy >= 0 && iy < (int32_t)h && ix >= 0 && ix < (int32_t)w;
+      ptr[ky * KW + kx] = inside ? in + ((uint32_t)iy * w + (uint32_t)ix) * c : pad;
+    }
+  }
+  ptr[TAPS] = pad;
+}
+
+/* One pair of taps of one pixel: x[t] and x[t+1] of channels c0..c0+7 interleaved, times the pair's weights. */
+#define TAP_PAIR(pt, accl, acch)                                                         \
+  {                                                                                       \
+    const v128_t xa = EXTEND8(pt[2 * p] + c0), xb = EXTEND8(pt[2 * p + 1] + c0);          \
+    accl = wasm_i32x4_add(accl, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11), wl)); \
+    acch = wasm_i32x4_add(acch, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15), wh)); \
+  }
+
+/* Output pixels two at a time, so each weight vector loaded serves both. */
 INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow, uint32_t stride,
                      uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out, XT *scratch, const int uniform) {
   const qhdr *hd = (const qhdr *)packed;
   const v128_t vm = wasm_i32x4_splat(hd->mult);
-  const uint32_t taps = TAPS, c = hd->n, kh = KH, kw = KW, pairs = PAIRS;
+  const uint32_t c = hd->n;
   const v128_t zp = wasm_i16x8_splat((int16_t)hd->out_zp);
   const v128_t vmin = wasm_i8x16_splat((int8_t)hd->out_min), vmax = wasm_i8x16_splat((int8_t)hd->out_max);
   for (uint32_t i = 0; i < c + 16; i++) scratch[i] = (XT)hd->x_zp;
-  const XT *ptr[TAPS + 1];
-  ptr[taps] = scratch;
+  const XT *pa[TAPS + 1], *pb[TAPS + 1];
   const uint8_t *groups = (const uint8_t *)packed + sizeof(qhdr);
   for (uint32_t oy = oy0; oy < oy1; oy++) {
-    for (uint32_t ox = 0; ox < ow; ox++) {
-      for (uint32_t ky = 0; ky < kh; ky++) {
-        const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
-        for (uint32_t kx = 0; kx < kw; kx++) {
-          const int32_t ix = (int32_t)(ox * stride + kx) - (int32_t)pad_left;
-          const int inside = iy >= 0 && iy < (int32_t)h && ix >= 0 && ix < (int32_t)w;
-          ptr[ky * kw + kx] = inside ? in + ((uint32_t)iy * w + (uint32_t)ix) * c : scratch;
-        }
-      }
+    for (uint32_t ox = 0; ox < ow; ox += 2) {
+      const int two = ox + 1 < ow;
+      tap_pointers(pa, in, h, w, c, oy, ox, stride, pad_top, pad_left, scratch);
+      tap_pointers(pb, in, h, w, c, oy, two ? ox + 1 : ox, stride, pad_top, pad_left, scratch);
       XT *o = out + (oy * ow + ox) * c;
       const uint8_t *g = groups;
-      for (uint32_t c0 = 0; c0 < c; c0 += CG, g += group_bytes(taps)) {
-        v128_t accl = wasm_v128_load(g), acch = wasm_v128_load(g + 16);
+      for (uint32_t c0 = 0; c0 < c; c0 += CG, g += group_bytes(TAPS)) {
+        v128_t al = wasm_v128_load(g), ah = wasm_v128_load(g + 16), bl = al, bh = ah;
         const uint8_t *wp = g + 32;
-        for (uint32_t p = 0; p < pairs; p++, wp += 32) {
-          const v128_t xa = EXTEND8(ptr[2 * p] + c0), xb = EXTEND8(ptr[2 * p + 1] + c0);
-          const v128_t lo = wasm_i16x8_shuffle(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11);
-          const v128_t hi = wasm_i16x8_shuffle(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15);
-          accl = wasm_i32x4_add(accl, wasm_i32x4_dot_i16x8(lo, wasm_v128_load(wp)));
-          acch = wasm_i32x4_add(acch, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(wp + 16)));
+        for (uint32_t p = 0; p < PAIRS; p++, wp += 32) {
+          const v128_t wl = wasm_v128_load(wp), wh = wasm_v128_load(wp + 16);
+          TAP_PAIR(pa, al, ah)
+          TAP_PAIR(pb, bl, bh)
         }
-        const requant4 *rq = (const requant4 *)wp;
-        if (uniform == 4) {
-          const f64q8 *fq = (const f64q8 *)(rq + 2);
-          accl = requant4_f64_lanes(accl, fq, 0, 1);
-          acch = requant4_f64_lanes(acch, fq, 1, 1);
-        } else if (uniform == 3) {
-          const v128_t fm = wasm_v128_load64_splat(&hd->fm), fc = wasm_v128_load64_splat(&hd->fc);
-          const v128_t fcneg = wasm_v128_load64_splat(&hd->fcneg);
-          accl = requant4_f64_uniform(accl, fm, fc, fcneg, 1);
-          acch = requant4_f64_uniform(acch, fm, fc, fcneg, 1);
-        } else if (uniform == 2) {
-          const v128_t rnd = wasm_v128_load64_splat(&hd->rnd);
-          accl = requant4_dw_fused(accl, vm, rnd, hd->right1);
-          acch = requant4_dw_fused(acch, vm, rnd, hd->right1);
-        } else if (uniform) {
-          accl = requant4_dw_uniform(accl, vm, hd->left, hd->right);
-          acch = requant4_dw_uniform(acch, vm, hd->left, hd->right);
-        } else {
-          accl = requant4_apply(accl, rq);
-          acch = requant4_apply(acch, rq + 1);
-        }
-        v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(accl, acch), zp);
-        v128_t r = VMAX(VMIN(NARROW(q, q), vmax), vmin);
-        if (c - c0 >= CG) wasm_v128_store64_lane(o + c0, r, 0);
-        else store_bytes(o + c0, r, c - c0);
+        group_store(al, ah, wp, hd, vm, zp, vmin, vmax, o, c0, c, uniform);
+        if (two) group_store(bl, bh, wp, hd, vm, zp, vmin, vmax, o + c, c0, c, uniform);
       }
     }
   }
