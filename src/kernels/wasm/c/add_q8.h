@@ -20,35 +20,38 @@ INLINE v128_t add4(v128_t a, v128_t b, const add_params *p, v128_t off1, v128_t 
   return requant4_uniform(s, mo, -p->out_shift);
 }
 
-/* srdhm(x, m) for |x| < 2^30: the high words of (2x)*m + 2^31 (floor((x*m + 2^30) / 2^31), as srdhm4). */
-INLINE v128_t srdhm4_small(v128_t x, v128_t m) {
-  const v128_t half = wasm_i64x2_const(1LL << 31, 1LL << 31);
-  const v128_t x2 = wasm_i32x4_add(x, x);
-  const v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x2, m), half);
-  const v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x2, m), half);
-  return wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
-}
-
-/* One input or output requantization of ADD: right shift e = -shift; e = 0 (the larger input's multiplier 1/2) is
- * srdhm alone; values are below 2^29 in magnitude (8-bit differences shifted left by 20, or sums of two). */
-INLINE v128_t add_rq(v128_t x, v128_t m, int shift, const int zero) {
-  if (zero) return srdhm4_small(x, m);
+/* The output requantization of ADD: right shift e = -shift >= 1; sums below 2^30 in magnitude. */
+INLINE v128_t add_rq(v128_t x, v128_t m, int shift) {
   const v128_t r = wasm_i64x2_splat(((int64_t)1 << 30) + ((int64_t)1 << (30 - shift)));
   return requant4_dw_fused(x, m, r, -shift - 1);
 }
 
-/* ADD with the input shifts zero or not as given (z1, z2), the output shift negative. */
-INLINE v128_t add4_z(v128_t a, v128_t b, const add_params *p, v128_t off1, v128_t off2, v128_t m1, v128_t m2,
-                     v128_t mo, const int z1, const int z2) {
-  const int ls = p->left_shift;
-  a = wasm_i32x4_shl(wasm_i32x4_add(a, off1), ls);
-  b = wasm_i32x4_shl(wasm_i32x4_add(b, off2), ls);
-  const v128_t s = wasm_i32x4_add(add_rq(a, m1, p->in1_shift, z1), add_rq(b, m2, p->in2_shift, z2));
-  return add_rq(s, mo, p->out_shift, 0);
+/* Float64 parameters of the two input requantizations (see requant4_f64), the left shift by 20 folded in. */
+typedef struct {
+  v128_t m1, c1, n1, m2, c2, n2;
+} add_f64;
+
+INLINE void add_f64_set(add_f64 *f, const add_params *p) {
+  f64q8 q;
+  f64q_set(&q, 0, p->in1_mult, p->in1_shift, 1);
+  f64q_set(&q, 1, p->in2_mult, p->in2_shift, 1);
+  const double ls = (double)(1 << 20);
+  f->m1 = wasm_f64x2_splat(q.m[0] * ls); f->c1 = wasm_f64x2_splat(q.c[0]); f->n1 = wasm_f64x2_splat(q.cneg[0]);
+  f->m2 = wasm_f64x2_splat(q.m[1] * ls); f->c2 = wasm_f64x2_splat(q.c[1]); f->n2 = wasm_f64x2_splat(q.cneg[1]);
 }
-#define ADD4_00(a, b, p, o1, o2, m1, m2, mo) add4_z(a, b, p, o1, o2, m1, m2, mo, 0, 0)
-#define ADD4_10(a, b, p, o1, o2, m1, m2, mo) add4_z(a, b, p, o1, o2, m1, m2, mo, 1, 0)
-#define ADD4_01(a, b, p, o1, o2, m1, m2, mo) add4_z(a, b, p, o1, o2, m1, m2, mo, 0, 1)
+
+/* ADD with TFLite's left shift of 20, input shifts <= 0 and an output shift < 0; the input requantizations in
+ * float64, exact: (a + offset) * mult < 2^41, the shift by 20 and the division by 2^(31+e) scale by powers of two,
+ * and the sum with the rounding terms is a multiple of 2^20 units below 2^61, 41 significant bits. */
+INLINE v128_t add4_f64(v128_t a, v128_t b, const add_params *p, v128_t off1, v128_t off2, const add_f64 *f,
+                       v128_t mo) {
+  a = wasm_i32x4_add(a, off1);
+  b = wasm_i32x4_add(b, off2);
+  const v128_t s = wasm_i32x4_add(requant4_f64_uniform(a, f->m1, f->c1, f->n1, 1),
+                                  requant4_f64_uniform(b, f->m2, f->c2, f->n2, 1));
+  return add_rq(s, mo, p->out_shift);
+}
+#define ADD4_F64(a, b, p, o1, o2, m1, m2, mo) add4_f64(a, b, p, o1, o2, &fa, mo)
 
 #define ADD_LOOP(ADD4)                                                                     \
   for (uint32_t i = 0; i < n; i += 8) {                                                    \
@@ -67,14 +70,11 @@ EXPORT void FN(run)(uint32_t n, const XT *a, const XT *b, const add_params *p, X
   const v128_t m1 = wasm_i32x4_splat(p->in1_mult), m2 = wasm_i32x4_splat(p->in2_mult);
   const v128_t mo = wasm_i32x4_splat(p->out_mult), zp = wasm_i16x8_splat((int16_t)p->out_offset);
   const v128_t vmin = wasm_i8x16_splat((int8_t)p->out_min), vmax = wasm_i8x16_splat((int8_t)p->out_max);
-  /* The fast forms need left_shift 20 (TFLite's), input shifts <= 0 and one of them below 0 or both, output < 0. */
-  const int ok = p->left_shift == 20 && p->in1_shift <= 0 && p->in2_shift <= 0 && p->out_shift < 0;
-  if (ok && p->in1_shift < 0 && p->in2_shift < 0) {
-    ADD_LOOP(ADD4_00)
-  } else if (ok && p->in1_shift == 0 && p->in2_shift < 0) {
-    ADD_LOOP(ADD4_10)
-  } else if (ok && p->in1_shift < 0 && p->in2_shift == 0) {
-    ADD_LOOP(ADD4_01)
+  /* The fast form needs left_shift 20 (TFLite's), input shifts <= 0 and an output shift < 0. */
+  if (p->left_shift == 20 && p->in1_shift <= 0 && p->in2_shift <= 0 && p->out_shift < 0) {
+    add_f64 fa;
+    add_f64_set(&fa, p);
+    ADD_LOOP(ADD4_F64)
   } else {
     ADD_LOOP(add4)
   }
