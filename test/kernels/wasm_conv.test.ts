@@ -246,3 +246,20 @@ test('depthwise 3x3 and 5x5, stride 1 and 2, SAME and VALID, awkward channel cou
 test('every requantization ran: exact float64 (per tensor, per channel) and 64-bit integer, GEMM and depthwise', () => {
   assert.deepEqual([...requantPaths].sort(), ['dw f64', 'dw f64 per channel', 'dw int', 'gemm f64', 'gemm f64 per channel', 'gemm int']);
 });
+
+test('the float64 requantization is refused past a right shift of 20 (its rounding term would need over 53 bits)', () => {
+  for (const k of K) {
+    const a = new Arena(k, rng(1));
+    const e = k.exports as unknown as Record<string, (...args: number[]) => number>;
+    const f64Of = (shift: number): number => {
+      const w = a.put(Uint8Array.from({ length: 32 }, (_, i) => 120 + (i % 7)));
+      const mult = a.put(new Int32Array(8).fill(1 << 30)), sh = a.put(new Int32Array(8).fill(shift));
+      const packed = a.alloc(e.gemm_u8_4x8_packed_size!(4, 8));
+      e.gemm_u8_4x8_pack!(4, 8, w, 0, 128, 128, mult, sh, 0, 0, 255, packed);
+      return new Uint32Array(k.memory.buffer, packed + 64, 1)[0]!;
+    };
+    assert.equal(f64Of(-7), 1);
+    assert.equal(f64Of(-20), 1);
+    assert.equal(f64Of(-21), 0);
+  }
+});

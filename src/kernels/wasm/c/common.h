@@ -122,7 +122,8 @@ typedef struct {
 } f64q8;
 
 /* Sets channel j from TFLite's (multiplier, shift > 0 left / <= 0 right): dw = 1 the reference double rounding of
- * DEPTHWISE_CONV_2D, 0 the ruy rounding of CONV_2D / FULLY_CONNECTED. Returns 2^left (the accumulator's scale). */
+ * DEPTHWISE_CONV_2D, 0 the ruy rounding of CONV_2D / FULLY_CONNECTED. Returns 2^left (the accumulator's scale), or
+ * infinity for a right shift past 20, where the rounding term 2^(30+e) would widen the sum beyond 53 bits. */
 INLINE double f64q_set(f64q8 *p, uint32_t j, int32_t mult, int32_t shift, const int dw) {
   const int left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
   const double s = 1.0 / (double)((uint64_t)1 << (31 + e));
@@ -131,7 +132,7 @@ INLINE double f64q_set(f64q8 *p, uint32_t j, int32_t mult, int32_t shift, const 
   p->m[j] = (double)mult * lm * s;
   p->c[j] = c;
   p->cneg[j] = dw && e >= 1 ? c - 2147483648.0 * s : c;
-  return lm;
+  return e > 20 ? __builtin_inf() : lm;
 }
 
 /* Chooses the float64 requantization when `bound` (the largest accumulator times 2^left that the weights, bias and
