@@ -3,7 +3,8 @@
  * EXTEND8, NARROW, VMIN, VMAX, FN(name) as in gemm_q8_4x8.h.
  *
  * Packed layout: qhdr (k = taps, n = C), then per group of 8 channels: bias' (8 x i32), ceil(taps/2) pairs of
- * two vectors ([w(c,t), w(c,t+1)] x 4 channels as i16, channels 0-3 then 4-7), then 2 x requant4. */
+ * two vectors ([w(c,t), w(c,t+1)] x 4 channels as i16, channels 0-3 then 4-7), then 2 x requant4 and the float64
+ * parameters (f64q8). */
 #include "common.h"
 
 #define CG 8

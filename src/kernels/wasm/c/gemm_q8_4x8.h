@@ -3,7 +3,8 @@
  * EXTEND8 (8 bytes -> i16x8), NARROW (i16x8 pair -> 8-bit saturating), VMIN/VMAX (8-bit lane min/max) and FN(name).
  *
  * Packed layout: qhdr, then per block of 8 output channels: bias' (8 x i32), kp/2 pairs of two vectors
- * (channels 0-3 and 4-7, each [w(c,k), w(c,k+1)] x 4 as i16), then 2 x requant4. kp = K rounded up to 8.
+ * (channels 0-3 and 4-7, each [w(c,k), w(c,k+1)] x 4 as i16), then 2 x requant4 and the float64 parameters (f64q8).
+ * kp = K rounded up to 8.
  * Requantization rounds like TFLite's x86 CONV_2D / FULLY_CONNECTED (requant4_apply_gemm).
  * Rows of x are first widened to int16 in a scratch, a chunk at a time, so that each pair (x[k], x[k+1]) is one
  * 32-bit splat load.
