@@ -88,6 +88,14 @@ INLINE void group_store(v128_t accl, v128_t acch, const uint8_t *wp, const qhdr 
 /* The taps of output pixel (ox, oy): input pixels, or the zero-point scratch where they fall in the padding. */
 INLINE void tap_pointers(const XT **ptr, const XT *in, uint32_t h, uint32_t w, uint32_t c, uint32_t oy, uint32_t ox,
                          uint32_t stride, uint32_t pad_top, uint32_t pad_left, const XT *pad) {
+  const int32_t iy0 = (int32_t)(oy * stride) - (int32_t)pad_top, ix0 = (int32_t)(ox * stride) - (int32_t)pad_left;
+  if (iy0 >= 0 && iy0 + KH <= (int32_t)h && ix0 >= 0 && ix0 + KW <= (int32_t)w) { /* every tap inside */
+    const XT *p = in + ((uint32_t)iy0 * w + (uint32_t)ix0) * c;
+    for (uint32_t ky = 0; ky < KH; ky++, p += w * c)
+      for (uint32_t kx = 0; kx < KW; kx++) ptr[ky * KW + kx] = p + kx * c;
+    ptr[TAPS] = pad;
+    return;
+  }
   for (uint32_t ky = 0; ky < KH; ky++) {
     const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)pad_top;
     for (uint32_t kx = 0; kx < KW; kx++) {
