@@ -238,6 +238,33 @@ INLINE v128_t requant4_f64_lanes(v128_t x, const f64q8 *p, uint32_t half, const 
                       wasm_v128_load(p->c + o + 2), wasm_v128_load(p->cneg + o), wasm_v128_load(p->cneg + o + 2), dw);
 }
 
+/* Requantizes the 8 sums of one row of a block (lanes 0-3 in *lo, 4-7 in *hi) in the kernel's mode: 4 and 3 float64
+ * per channel and per tensor, 2 per tensor fused, 1 per tensor, 0 per channel (rq: the block's two requant4, then its
+ * f64q8). dw: DEPTHWISE_CONV_2D's double rounding, else the GEMM's (CONV_2D, FULLY_CONNECTED). */
+INLINE void requant8(v128_t *lo, v128_t *hi, const requant4 *rq, const qhdr *h, v128_t vm, const int mode,
+                     const int dw) {
+  if (mode == 4) {
+    const f64q8 *fq = (const f64q8 *)(rq + 2);
+    *lo = requant4_f64_lanes(*lo, fq, 0, dw);
+    *hi = requant4_f64_lanes(*hi, fq, 1, dw);
+  } else if (mode == 3) {
+    const v128_t fm = wasm_v128_load64_splat(&h->fm), fc = wasm_v128_load64_splat(&h->fc);
+    const v128_t fcneg = wasm_v128_load64_splat(&h->fcneg);
+    *lo = requant4_f64_uniform(*lo, fm, fc, fcneg, dw);
+    *hi = requant4_f64_uniform(*hi, fm, fc, fcneg, dw);
+  } else if (mode == 2) {
+    const v128_t rnd = wasm_v128_load64_splat(&h->rnd);
+    *lo = dw ? requant4_dw_fused(*lo, vm, rnd, h->right1) : requant4_gemm_fused(*lo, vm, rnd, h->right1);
+    *hi = dw ? requant4_dw_fused(*hi, vm, rnd, h->right1) : requant4_gemm_fused(*hi, vm, rnd, h->right1);
+  } else if (mode == 1) {
+    *lo = dw ? requant4_dw_uniform(*lo, vm, h->left, h->right) : requant4_gemm_uniform(*lo, vm, h->left, h->right);
+    *hi = dw ? requant4_dw_uniform(*hi, vm, h->left, h->right) : requant4_gemm_uniform(*hi, vm, h->left, h->right);
+  } else {
+    *lo = dw ? requant4_apply(*lo, rq) : requant4_apply_gemm(*lo, rq);
+    *hi = dw ? requant4_apply(*hi, rq + 1) : requant4_apply_gemm(*hi, rq + 1);
+  }
+}
+
 /* Clamps to [lo, hi] (relu: [0, inf], relu6: [0, 6]). */
 INLINE v128_t fclamp4(v128_t x, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(x, lo), hi); }
 

@@ -58,27 +58,7 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
 /* Requantizes one group's sums (parameters after the weights at wp) and stores 8 (or c - c0) outputs at o + c0. */
 INLINE void group_store(v128_t accl, v128_t acch, const uint8_t *wp, const qhdr *hd, v128_t vm, v128_t zp,
                         v128_t vmin, v128_t vmax, XT *o, uint32_t c0, uint32_t c, const int uniform) {
-  const requant4 *rq = (const requant4 *)wp;
-  if (uniform == 4) {
-    const f64q8 *fq = (const f64q8 *)(rq + 2);
-    accl = requant4_f64_lanes(accl, fq, 0, 1);
-    acch = requant4_f64_lanes(acch, fq, 1, 1);
-  } else if (uniform == 3) {
-    const v128_t fm = wasm_v128_load64_splat(&hd->fm), fc = wasm_v128_load64_splat(&hd->fc);
-    const v128_t fcneg = wasm_v128_load64_splat(&hd->fcneg);
-    accl = requant4_f64_uniform(accl, fm, fc, fcneg, 1);
-    acch = requant4_f64_uniform(acch, fm, fc, fcneg, 1);
-  } else if (uniform == 2) {
-    const v128_t rnd = wasm_v128_load64_splat(&hd->rnd);
-    accl = requant4_dw_fused(accl, vm, rnd, hd->right1);
-    acch = requant4_dw_fused(acch, vm, rnd, hd->right1);
-  } else if (uniform) {
-    accl = requant4_dw_uniform(accl, vm, hd->left, hd->right);
-    acch = requant4_dw_uniform(acch, vm, hd->left, hd->right);
-  } else {
-    accl = requant4_apply(accl, rq);
-    acch = requant4_apply(acch, rq + 1);
-  }
+  requant8(&accl, &acch, (const requant4 *)wp, hd, vm, uniform, 1);
   v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(accl, acch), zp);
   v128_t r = VMAX(VMIN(NARROW(q, q), vmax), vmin);
   if (c - c0 >= CG) wasm_v128_store64_lane(o + c0, r, 0);

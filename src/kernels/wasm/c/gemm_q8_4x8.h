@@ -99,25 +99,7 @@ INLINE v128_t gemm_row(const int16_t *a, const uint8_t *blk, uint32_t kp, uint32
 
 INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhdr *h, const int uniform, v128_t vm,
                       v128_t zp, v128_t vmin, v128_t vmax, uint32_t nr) {
-  if (uniform == 4) {
-    const f64q8 *fq = (const f64q8 *)(rq + 2);
-    lo = requant4_f64_lanes(lo, fq, 0, 0);
-    hi = requant4_f64_lanes(hi, fq, 1, 0);
-  } else if (uniform == 3) {
-    const v128_t fm = wasm_v128_load64_splat(&h->fm), fc = wasm_v128_load64_splat(&h->fc);
-    lo = requant4_f64_uniform(lo, fm, fc, fc, 0);
-    hi = requant4_f64_uniform(hi, fm, fc, fc, 0);
-  } else if (uniform == 2) {
-    const v128_t rnd = wasm_v128_load64_splat(&h->rnd);
-    lo = requant4_gemm_fused(lo, vm, rnd, h->right1);
-    hi = requant4_gemm_fused(hi, vm, rnd, h->right1);
-  } else if (uniform) {
-    lo = requant4_gemm_uniform(lo, vm, h->left, h->right);
-    hi = requant4_gemm_uniform(hi, vm, h->left, h->right);
-  } else {
-    lo = requant4_apply_gemm(lo, rq);
-    hi = requant4_apply_gemm(hi, rq + 1);
-  }
+  requant8(&lo, &hi, rq, h, vm, uniform, 0);
   v128_t q = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(lo, hi), zp);
   v128_t o = VMAX(VMIN(NARROW(q, q), vmax), vmin);
   if (nr == NR) wasm_v128_store64_lane(c, o, 0);
