@@ -136,13 +136,29 @@ INLINE double f64q_set(f64q8 *p, uint32_t j, int32_t mult, int32_t shift, const 
 }
 
 /* Chooses the float64 requantization when `bound` (the largest accumulator times 2^left that the weights, bias and
- * input range allow) is below F64_EXACT_BOUND: per tensor from the first channel's parameters, else per channel. */
-INLINE void qhdr_set_f64(qhdr *h, double bound, const f64q8 *first) {
+ * input range allow) is below F64_EXACT_BOUND: per tensor (parameters of (mult, shift) in the header), else per
+ * channel (parameters in the packed blocks). */
+INLINE void qhdr_set_f64(qhdr *h, double bound, int32_t mult, int32_t shift, const int dw) {
+  f64q8 first;
+  f64q_set(&first, 0, mult, shift, dw);
   h->f64 = bound < (double)F64_EXACT_BOUND ? (h->uniform ? 1 : 2) : 0;
   h->pad2 = 0;
-  h->fm = first->m[0];
-  h->fc = first->c[0];
-  h->fcneg = first->cneg[0];
+  h->fm = first.m[0];
+  h->fc = first.c[0];
+  h->fcneg = first.cneg[0];
+}
+
+/* Finishes lane j of a packed block of 8 channels, channel ch (live: a real channel, else padding): its bias' =
+ * bias - x_zp * sum(w - w_zp) and both requantizations' parameters. Returns the largest accumulator magnitude times
+ * 2^left the channel allows (abs_sum: sum |w - w_zp|; inputs up to xmax in magnitude), for qhdr_set_f64. */
+INLINE double pack_channel(int32_t *bias_out, requant4 *rq, f64q8 *fq, uint32_t j, const int live, uint32_t ch,
+                           const int32_t *bias, int32_t x_zp, int32_t sum, double abs_sum, double xmax,
+                           const int32_t *mult, const int32_t *shift, const int dw) {
+  const int32_t m = live ? mult[ch] : 0, sh = live ? shift[ch] : 0;
+  bias_out[j] = live ? (bias ? bias[ch] : 0) - x_zp * sum : 0;
+  requant_set_lane(&rq[j / 4], j % 4, m, sh);
+  const double acc_max = (bias_out[j] < 0 ? -(double)bias_out[j] : (double)bias_out[j]) + abs_sum * xmax;
+  return acc_max * f64q_set(fq, j, m, sh, dw);
 }
 
 /* Records in the header whether all n (multiplier, shift) pairs are equal. */

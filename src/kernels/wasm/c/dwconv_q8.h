@@ -45,14 +45,11 @@ EXPORT void FN(pack)(uint32_t c, const XT *w, const int32_t *bias, int32_t x_zp,
         abs_sum += v < 0 ? -v : v;
         wp[(t / 2) * 16 + (j / 4) * 8 + (j % 4) * 2 + (t % 2)] = (int16_t)v;
       }
-      b[j] = ch < c ? (bias ? bias[ch] : 0) - x_zp * sum : 0;
-      const double acc_max = (b[j] < 0 ? -(double)b[j] : (double)b[j]) + abs_sum * xmax;
-      const double scaled = acc_max * f64q_set(fq, j, ch < c ? mult[ch] : 0, ch < c ? shift[ch] : 0, 1);
-      if (scaled > bound) bound = scaled;
-      requant_set_lane(&rq[j / 4], j % 4, ch < c ? mult[ch] : 0, ch < c ? shift[ch] : 0);
+      const double acc = pack_channel(b, rq, fq, j, ch < c, ch, bias, x_zp, sum, abs_sum, xmax, mult, shift, 1);
+      if (acc > bound) bound = acc;
     }
   }
-  qhdr_set_f64(h, bound, (const f64q8 *)((uint8_t *)out + sizeof(qhdr) + 32 + pairs * 32 + 2 * sizeof(requant4)));
+  qhdr_set_f64(h, bound, mult[0], shift[0], 1);
 }
 
 /* Requantizes one group's sums (parameters after the weights at wp) and stores 8 (or c - c0) outputs at o + c0. */

@@ -49,15 +49,12 @@ EXPORT void FN(pack)(uint32_t k, uint32_t n, const XT *w, const int32_t *bias, i
         /* pair kk/2, half j/4, lane j%4, element kk%2 */
         wp[(kk / 2) * 16 + (j / 4) * 8 + (j % 4) * 2 + (kk % 2)] = (int16_t)v;
       }
-      bias4[j] = c < n ? (bias ? bias[c] : 0) - x_zp * sum : 0;
-      const double acc_max = (bias4[j] < 0 ? -(double)bias4[j] : (double)bias4[j]) + abs_sum * xmax;
-      const double scaled = acc_max * f64q_set(fq, j, c < n ? mult[c] : 0, c < n ? shift[c] : 0, 0);
-      if (scaled > bound) bound = scaled;
-      requant_set_lane(&rq[j / 4], j % 4, c < n ? mult[c] : 0, c < n ? shift[c] : 0);
+      const double acc = pack_channel(bias4, rq, fq, j, c < n, c, bias, x_zp, sum, abs_sum, xmax, mult, shift, 0);
+      if (acc > bound) bound = acc;
     }
     b += block_bytes(kp);
   }
-  qhdr_set_f64(h, bound, (const f64q8 *)((uint8_t *)out + sizeof(qhdr) + 32 + kp * 16 + 2 * sizeof(requant4)));
+  qhdr_set_f64(h, bound, mult[0], shift[0], 0);
 }
 
 /** Bytes of scratch that run and run_cols need for at most m rows of K inputs. */
