@@ -24,11 +24,14 @@ export function inPlaceAliases(g: Graph, keep: readonly number[], alias: Readonl
     for (const t of node.inputs) if (t >= 0) lastUse.set(t, i);
   });
   const pinned = new Set([...g.inputs, ...g.outputs, ...keep].map(root));
+  /** The tensors sharing each root's memory. */
   const members = new Map<number, number[]>();
-  for (let t = 0; t < g.tensors.length; t++) {
-    const r = root(t);
-    members.set(r, [...(members.get(r) ?? []), t]);
-  }
+  const group = (r: number): number[] => {
+    let m = members.get(r);
+    if (!m) members.set(r, (m = []));
+    return m;
+  };
+  for (let t = 0; t < g.tensors.length; t++) group(root(t)).push(t);
   g.nodes.forEach((node, i) => {
     const y = node.outputs[0]!;
     const yt = g.tensors[y]!;
@@ -41,9 +44,9 @@ export function inPlaceAliases(g: Graph, keep: readonly number[], alias: Readonl
       if (xt.data || g.tensors[r]!.data || pinned.has(r)) continue;
       if (xt.shape.length !== yt.shape.length || xt.shape.some((d, k) => d !== yt.shape[k])) continue;
       if (numElements(xt.shape) * bytesPerElement(xt.dtype) !== bytes) continue;
-      if ((members.get(r) ?? []).some((t) => (lastUse.get(t) ?? -1) > i)) continue;
+      if (group(r).some((t) => (lastUse.get(t) ?? -1) > i)) continue;
       out.set(y, x);
-      members.set(r, [...(members.get(r) ?? []), ...(members.get(y) ?? [y])]);
+      group(r).push(...group(y));
       return;
     }
   });
