@@ -150,7 +150,7 @@ export class Session {
       // A node of each WASM kernel first, run once (see warm_up.ts), then the others.
       const steps = new Array<Step>(g.nodes.length);
       const w = this.wasm;
-      if (w && this.threads === 1) {
+      if (w) {
         for (const i of warmUpNodes(g, kernels)) {
           const s = (steps[i] = prepare(i));
           warmUp(w, g, g.nodes[i]!, s.kernel, s.params);
