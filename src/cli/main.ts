@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { MobilenetError } from '../errors.js';
+import { enableRelaxedSimd } from '../kernels/wasm/features.js';
 
 type Register = (program: Command) => void;
 
@@ -16,6 +17,10 @@ const COMMANDS: [string, () => Promise<Register>][] = [
   ['train', async () => (await import('./commands/train.js')).registerTrain],
   ['serve-web', async () => (await import('./commands/serve_web.js')).registerServeWeb],
 ];
+
+// The CLI owns its process: float kernels get fused multiply-add where the engine has relaxed SIMD (behind a V8 flag
+// before Node 22). MOBILENET_RELAXED_SIMD=0 keeps plain SIMD128.
+if (process.env.MOBILENET_RELAXED_SIMD !== '0') enableRelaxedSimd();
 
 const program = new Command('mobilenet')
   .description('MobileNet image classification: classify, run, evaluate')

@@ -78,6 +78,11 @@ export abstract class ImageModel<I> {
     return { height: s[1]!, width: s[2]! };
   }
 
+  /** The kernels that run the model: a WASM build ('relaxed' SIMD with fused multiply-add, or 'simd128'), else 'reference'. */
+  get kernels(): 'simd128' | 'relaxed' | 'reference' {
+    return this.session.wasmBuild ?? 'reference';
+  }
+
   /** Runs the model on raw input tensors (one per graph input); returns the requested tensors (default the outputs). */
   run(inputs: TypedArray | TypedArray[], fetch?: number[]): TypedArray[] {
     return this.session.run(Array.isArray(inputs) ? inputs : [inputs], fetch);

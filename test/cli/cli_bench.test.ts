@@ -29,6 +29,17 @@ test('bench --leak-check on a builder variant reports resident memory at start a
   assert.ok(Math.abs(o.rss_growth_pct! - ((o.rss_end_mb! - o.rss_start_mb!) / o.rss_start_mb!) * 100) < 1e-6);
 });
 
+test('the CLI runs the relaxed-SIMD kernels unless MOBILENET_RELAXED_SIMD=0', async () => {
+  const args = ['bench', '--model', 'v1-0.25-128', '--runs', '1', '--warmup', '0', '--no-cold', '--json'];
+  const kernels = async (env: Record<string, string>): Promise<unknown> => {
+    const r = await runCli(args, env);
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as Record<string, unknown>).kernels;
+  };
+  assert.equal(await kernels({}), 'relaxed');
+  assert.equal(await kernels({ MOBILENET_RELAXED_SIMD: '0' }), 'simd128');
+});
+
 test('bench names a missing model file', async () => {
   const r = await runCli(['bench', '--model', 'no-such-model.tflite', '--runs', '1']);
   assert.equal(r.code, 1);

@@ -66,6 +66,7 @@ export function registerBench(program: Command): void {
       const input = syntheticInput(graph.tensors[graph.inputs[0]!]!);
       let firstMs: number;
       let perImage: number[];
+      let kernels: string | null = null;
       if (o.workers) {
         const { SessionPool } = await import('../../runtime/session_pool.js');
         const pool = await SessionPool.create(graph, { workers: o.workers });
@@ -94,6 +95,7 @@ export function registerBench(program: Command): void {
         }
         const { Model } = await import('../../tasks/model.js');
         const model = new Model({ graph, source, session: { threads: o.threads } });
+        kernels = model.kernels;
         const run = () => model.run(input);
         run();
         firstMs = performance.now() - t0;
@@ -121,6 +123,7 @@ export function registerBench(program: Command): void {
         source,
         input: `${t.dtype}[${t.shape.join(',')}]`,
         threads: o.threads,
+        kernels,
         workers: o.workers ?? null,
         batch: o.batch,
         ...stats,
