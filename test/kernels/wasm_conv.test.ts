@@ -184,6 +184,12 @@ test('GEMM (1x1 convolution): awkward M, K, N; all dtypes and activations', () =
       check({ kind: 'conv', dtype, h, w, cin, cout, k: 1, stride: 1, padding: 'same', activation: randomActivation(r) }, seed++);
     }
   }
+  // 4+ blocks of 8 channels (float: rows of A packed first) with 2 or 3 rows left over.
+  for (const dtype of DTYPES) {
+    for (const [h, w, cin, cout] of [[2, 7, 13, 40], [3, 5, 6, 27]]) {
+      check({ kind: 'conv', dtype, h, w, cin, cout, k: 1, stride: 1, padding: 'same', activation: 'relu6' }, seed++);
+    }
+  }
 });
 
 test('GEMM and depthwise: biases past the float64 requantization bound', () => {
