@@ -2,6 +2,7 @@ import { ImageError, MobilenetError, ModelFormatError, ShapeError, UnsupportedEr
 import type { Graph, TypedArray } from '../graph/index.js';
 import type { SessionOptions } from './session.js';
 import type { PoolError, PoolReply, PoolRequest, PoolWorkerInit } from './session_pool_protocol.js';
+import { startNodeWorker } from './node_worker.js';
 
 /** Options of {@link SessionPool.create}. */
 export interface SessionPoolOptions {
@@ -18,7 +19,7 @@ interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
 }
-type WorkerCtor = new (url: URL, opts: { workerData: PoolWorkerInit; execArgv: string[] }) => NodeWorker;
+type WorkerCtor = new (url: URL, opts: { workerData: unknown; execArgv: string[] }) => NodeWorker;
 
 interface Job {
   id: number;
@@ -48,11 +49,6 @@ function workerConstructor(): WorkerCtor {
   const wt = p?.getBuiltinModule?.('node:worker_threads') as { Worker: WorkerCtor } | undefined;
   if (!wt) throw new UnsupportedError('a session pool needs Node 20.16+ worker_threads');
   return wt.Worker;
-}
-
-function execArgv(): string[] {
-  const p = (globalThis as { process?: { execArgv?: string[] } }).process;
-  return (p?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
 }
 
 /**
@@ -92,7 +88,7 @@ export class SessionPool {
     const Worker = workerConstructor();
     const init: PoolWorkerInit = { graph, variant: options.variant };
     const url = new URL('./session_pool_worker.js', import.meta.url);
-    const workers = Array.from({ length: n }, () => new Worker(url, { workerData: init, execArgv: execArgv() }));
+    const workers = Array.from({ length: n }, () => startNodeWorker(Worker, url, { workerData: init }));
     try {
       await Promise.all(workers.map((w, i) => started(w, i)));
     } catch (e) {

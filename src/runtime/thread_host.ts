@@ -1,5 +1,6 @@
 // Starting the workers of a ThreadPool: Node worker threads, or module Web Workers in a browser.
 import { UnsupportedError } from '../errors.js';
+import { startNodeWorker } from './node_worker.js';
 import { CTL_DEAD, CTL_DONE, CTL_READY, CTL_STOP, type WorkerInit } from './thread_control.js';
 
 /** The started workers of one pool. */
@@ -72,12 +73,11 @@ export function setWebThreadScript(url: string | URL): void {
 }
 
 function nodeHost(): ThreadHost | undefined {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; execArgv?: string[] } }).process;
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const wt = p?.getBuiltinModule?.('node:worker_threads') as WorkerThreadsModule | undefined;
   if (!wt) return undefined;
-  // Not the caller's --input-type (of `node -e`), which would stop a worker from starting.
-  const execArgv = (p?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
   const url = new URL('./worker.js', import.meta.url);
+  const worker = (opts: { workerData: unknown; transferList: unknown[] }): NodeWorker => startNodeWorker(wt.Worker, url, opts);
   return {
     kind: 'node',
     start(inits, ctl) {
@@ -93,7 +93,7 @@ function nodeHost(): ThreadHost | undefined {
       const workers = inits.map((init) => {
         const { port1, port2 } = new wt.MessageChannel();
         ports.push(port1);
-        const w = new wt.Worker(url, { workerData: { ...init, port: port2 }, execArgv, transferList: [port2] });
+        const w = worker({ workerData: { ...init, port: port2 }, transferList: [port2] });
         let error: unknown;
         w.on('error', (e) => void (error ??= e));
         w.on('exit', (code) => dead(init.index, error !== undefined ? `failed: ${String(error)}` : `exited with code ${String(code)}`));
@@ -102,7 +102,7 @@ function nodeHost(): ThreadHost | undefined {
       });
       const first = inits[0]!;
       const watch: WatchInit = { memory: first.memory, control: first.control, threads: first.threads, ports };
-      const watchdog = new wt.Worker(url, { workerData: { watch }, execArgv, transferList: ports });
+      const watchdog = worker({ workerData: { watch }, transferList: ports as unknown[] });
       watchdog.on('error', (e) => void (reason ??= `the threads' watchdog failed: ${String(e)}`));
       watchdog.unref();
       return {

@@ -49,21 +49,30 @@ test('threads: threadsStarted counts the running pool workers of this thread onc
   assert.equal(await threadsStarted(), before);
 });
 
-test('threads: workers start under `node --input-type=module -e` too', { skip: !existsSync(model), timeout: 60000 }, () => {
-  const url = (p: string) => new URL(p, import.meta.url).href;
-  const script = `
-    import { readFileSync } from 'node:fs';
-    const { readTflite } = await import(${JSON.stringify(url('../../src/formats/tflite/index.js'))});
-    const { Session } = await import(${JSON.stringify(url('../../src/runtime/index.js'))});
-    const s = new Session(readTflite(new Uint8Array(readFileSync(${JSON.stringify(model)}))), { threads: 2 });
-    const t = s.graph.tensors[s.graph.inputs[0]];
-    const [y] = s.run([new Uint8Array(t.shape.reduce((a, b) => a * b, 1)).fill(9)]);
-    console.log('ok', s.threads, y.length);
-    s.dispose();`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50000 });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^ok 2 1001$/m);
-});
+for (const flags of [[], ['--max-old-space-size=3000', '--experimental-wasm-relaxed-simd']]) {
+  // Node refuses V8 flags for a worker: the pools must start theirs without them, not fall back to one thread.
+  const how = ['--input-type=module', ...flags].join(' ');
+  test(`threads: the pools' workers start under \`node ${how} -e\``, { skip: !existsSync(model), timeout: 60000 }, () => {
+    const url = (p: string) => new URL(p, import.meta.url).href;
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { readTflite } = await import(${JSON.stringify(url('../../src/formats/tflite/index.js'))});
+      const { Session, SessionPool } = await import(${JSON.stringify(url('../../src/runtime/index.js'))});
+      const g = readTflite(new Uint8Array(readFileSync(${JSON.stringify(model)})));
+      const s = new Session(g, { threads: 2 });
+      const t = s.graph.tensors[s.graph.inputs[0]];
+      const x = new Uint8Array(t.shape.reduce((a, b) => a * b, 1)).fill(9);
+      const [y] = s.run([x]);
+      const pool = await SessionPool.create(g, { workers: 2 });
+      const [[z]] = await pool.run([[x]]);
+      console.log('ok', s.threads, s.wasmUnavailable ?? '-', y.length, pool.workers, Buffer.compare(y, z));
+      s.dispose();
+      await pool.dispose();`;
+    const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ok 2 - 1001 2 0$/m);
+  });
+}
 
 /** The thread pool of a session (test access to its hook). */
 function poolOf(s: Session): ThreadPool {
