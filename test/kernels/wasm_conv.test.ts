@@ -237,6 +237,8 @@ test('depthwise 3x3 and 5x5, stride 1 and 2, SAME and VALID, awkward channel cou
       for (const [h, w, ch, stride, padding] of [
         [9, 7, 1, 1, 'same'], [7, 6, 3, 2, 'same'], [9, 8, 17, 1, 'same'], [6, 9, 33, 2, 'same'], [8, 8, 16, 2, 'valid'],
         [4, 11, 5, 1, 'valid'], [5, 3, 144, 1, 'same'],
+        // Tiny images (every tap of some rows and columns in the padding), stride 3.
+        [1, 1, 6, 1, 'same'], [2, 3, 8, 2, 'same'], [3, 2, 5, 1, 'same'], [10, 11, 6, 3, 'same'], [9, 8, 7, 3, 'valid'],
       ] as [number, number, number, number, Padding][]) {
         check({ kind: 'dw', dtype, h, w, cin: ch, cout: ch, k, stride, padding, activation: randomActivation(rng(seed)) }, seed++);
       }
