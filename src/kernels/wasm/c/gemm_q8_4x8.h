@@ -83,6 +83,23 @@ INLINE void store_row(XT *c, v128_t lo, v128_t hi, const requant4 *rq, const qhd
   else store_bytes(c, o, nr);
 }
 
+/* Two rows of a block requantized: row 0 in bytes 0-7, row 1 in bytes 8-15 (one narrowing and clamp for both). */
+INLINE v128_t requant_rows2(v128_t l0, v128_t h0, v128_t l1, v128_t h1, const requant4 *rq, const qhdr *h,
+                            const int uniform, v128_t vm, v128_t zp, v128_t vmin, v128_t vmax) {
+  requant8(&l0, &h0, rq, h, vm, uniform, 0);
+  requant8(&l1, &h1, rq, h, vm, uniform, 0);
+  const v128_t q0 = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(l0, h0), zp);
+  const v128_t q1 = wasm_i16x8_add_sat(wasm_i16x8_narrow_i32x4(l1, h1), zp);
+  return VMAX(VMIN(NARROW(q0, q1), vmax), vmin);
+}
+
+/* Stores the first nr bytes of half `half` of o. */
+INLINE void store_half(XT *c, v128_t o, const int half, uint32_t nr) {
+  if (half) o = wasm_i64x2_shuffle(o, o, 1, 1);
+  if (nr == NR) wasm_v128_store64_lane(c, o, 0);
+  else store_bytes(c, o, nr);
+}
+
 /* Rows [0, m) of x widened to int16 into xw, 4 by 4: per group of 4 rows, per pair of k, the 4 rows' pairs
  * (x[k], x[k+1]) (16 bytes); rows missing in the last group repeat its last row, a last group of one row is row-major
  * (for gemm_row). Groups of 4 * kp; the pad past K meets zero weights. */
@@ -155,10 +172,14 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
           acc3h = wasm_i32x4_add(acc3h, wasm_i32x4_dot_i16x8(b, wh));
         }
         XT *c0 = c + m0 * c_stride + n0;
-        store_row(c0, acc0l, acc0h, rq, h, uniform, vm, zp, vmin, vmax, nr);
-        if (mr > 1) store_row(c0 + c_stride, acc1l, acc1h, rq, h, uniform, vm, zp, vmin, vmax, nr);
-        if (mr > 2) store_row(c0 + 2 * c_stride, acc2l, acc2h, rq, h, uniform, vm, zp, vmin, vmax, nr);
-        if (mr > 3) store_row(c0 + 3 * c_stride, acc3l, acc3h, rq, h, uniform, vm, zp, vmin, vmax, nr);
+        const v128_t o01 = requant_rows2(acc0l, acc0h, acc1l, acc1h, rq, h, uniform, vm, zp, vmin, vmax);
+        store_half(c0, o01, 0, nr);
+        if (mr > 1) store_half(c0 + c_stride, o01, 1, nr);
+        if (mr > 2) {
+          const v128_t o23 = requant_rows2(acc2l, acc2h, acc3l, acc3h, rq, h, uniform, vm, zp, vmin, vmax);
+          store_half(c0 + 2 * c_stride, o23, 0, nr);
+          if (mr > 3) store_half(c0 + 3 * c_stride, o23, 1, nr);
+        }
       }
     }
   }
