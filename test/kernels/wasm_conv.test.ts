@@ -6,6 +6,7 @@ import type { Activation, DType, Node, Padding, Tensor } from '../../src/graph/i
 import { allocate } from '../../src/graph/index.js';
 import { outSize, padBefore } from '../../src/kernels/common.js';
 import { convQuant } from '../../src/kernels/conv_quant.js';
+import { multiplyByQuantizedMultiplierGemm as requantizeGemm } from '../../src/kernels/quant_math.js';
 import type { WasmKernels } from '../../src/kernels/wasm/module.js';
 import {
   Arena, firstDiff, flavors, maxRelErr, oneNodeGraph, randInt, randomActivation, randomArray, rng, runReference,
@@ -247,6 +248,51 @@ test('depthwise 3x3 and 5x5, stride 1 and 2, SAME and VALID, awkward channel cou
   for (const dtype of ['uint8', 'int8'] as DType[]) {
     for (let s = 0; s < 3; s++) {
       check({ kind: 'dw', dtype, h: 6, w: 5, cin: 11, cout: 11, k: 3, stride: 1, padding: 'same', activation: 'none', narrow: true }, 500 + s);
+    }
+  }
+});
+
+test('GEMM float64 requantization at rounding ties (multipliers of few bits), per tensor and per channel', () => {
+  // [shift, multiplier] per channel: exact halves are frequent before each rounding.
+  const perChannel: [number, number][] = [[-1, 2 ** 30], [-2, 2 ** 30], [-3, 2 ** 30], [-5, 2 ** 30], [0, 3 * 2 ** 29],
+    [-1, 3 * 2 ** 29], [-2, 5 * 2 ** 28], [1, 3 * 2 ** 28]];
+  const uniform: [number, number][] = Array.from({ length: 8 }, () => [-3, 3 * 2 ** 29]);
+  const m = 257, kd = 2, n = 8, outZp = 3;
+  for (const k of K) {
+    const e = k.exports as unknown as Record<string, (...args: number[]) => number>;
+    for (const dtype of ['uint8', 'int8'] as DType[]) {
+      const u8 = dtype === 'uint8', [lo, hi] = u8 ? [0, 255] : [-128, 127];
+      const xZp = u8 ? 128 : -1, wZp = u8 ? 128 : 0;
+      const arr = (len: number): Uint8Array | Int8Array => (u8 ? new Uint8Array(len) : new Int8Array(len));
+      const x = arr(m * kd), w = arr(n * kd), bias = new Int32Array(n);
+      for (let r = 0; r < m; r++) {
+        x[r * kd] = lo + (r & 255);
+        x[r * kd + 1] = lo + ((r * 37 + 11) & 255);
+      }
+      for (let j = 0; j < n; j++) {
+        w[j * kd] = wZp + 1 + (j % 3);
+        w[j * kd + 1] = wZp - 1;
+        bias[j] = j * 13 - 50;
+      }
+      for (const [params, f64] of [[uniform, 1], [perChannel, 2]] as const) {
+        const a = new Arena(k, rng(7));
+        const mult = Int32Array.from(params, ([, mu]) => mu), shift = Int32Array.from(params, ([sh]) => sh);
+        const gemm = `gemm_${short(dtype)}_4x8`;
+        const packed = a.alloc(e[`${gemm}_packed_size`]!(kd, n));
+        e[`${gemm}_pack`]!(kd, n, a.put(w), a.put(bias), xZp, wZp, a.put(mult), a.put(shift), outZp, lo, hi, packed);
+        assert.equal(new Uint32Array(k.memory.buffer, packed + 64, 1)[0], f64);
+        const y = a.alloc(m * n);
+        e[`${gemm}_run`]!(m, a.put(x), kd, packed, y, n, a.alloc(e[`${gemm}_scratch_size`]!(m, kd)));
+        const want = arr(m * n);
+        for (let r = 0; r < m; r++) {
+          for (let j = 0; j < n; j++) {
+            let acc = bias[j]!;
+            for (let i = 0; i < kd; i++) acc += (x[r * kd + i]! - xZp) * (w[j * kd + i]! - wZp);
+            want[r * n + j] = Math.max(lo, Math.min(hi, requantizeGemm(acc, mult[j]!, shift[j]!) + outZp));
+          }
+        }
+        assert.equal(firstDiff(a.view(dtype, y, m * n) as ArrayLike<number>, want), null, `${k.flavor} ${dtype} f64 mode ${f64}`);
+      }
     }
   }
 });

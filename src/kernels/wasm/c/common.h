@@ -130,7 +130,9 @@ INLINE double f64q_set(f64q8 *p, uint32_t j, int32_t mult, int32_t shift, const 
   const double lm = (double)((uint64_t)1 << left);
   const double c = (1073741824.0 + (e >= 1 ? (double)((uint64_t)1 << (30 + e)) : 0.0)) * s;
   p->m[j] = (double)mult * lm * s;
-  p->c[j] = c;
+  /* GEMM: floor(x * m + c) as x * m + c - 1/2 + 2^-(32+e) rounded to nearest, never a tie (x * m + c is a multiple
+   * of 2^-(31+e)) and exact while |x| * 2^left < 2^21 (below 2^53 units of 2^-(32+e)). */
+  p->c[j] = dw ? c : c - 0.5 + 0.5 * s;
   p->cneg[j] = dw && e >= 1 ? c - 2147483648.0 * s : c;
   return e > 20 ? __builtin_inf() : lm;
 }
@@ -225,14 +227,17 @@ INLINE v128_t requant4_dw_fused(v128_t x, v128_t mult, v128_t rnd, int right1) {
 }
 
 /* TFLite's requantizations (requant4_apply_gemm for dw = 0, requant4_apply for dw = 1) computed in float64:
- * floor(x * m + c), c = cneg for x < 0, per lane pair (m01, c01 for lanes 0-1; m23, c23 for 2-3; see f64q_set).
+ * floor(x * m + c), c = cneg for x < 0 (dw = 0: x * m + c rounded to nearest, c as f64q_set sets it), per lane pair
+ * (m01, c01 for lanes 0-1; m23, c23 for 2-3; see f64q_set).
  * With |x| * 2^left < 2^21 every step is exact (x * mult < 2^52; the sum is a multiple of 2^-(31+e) below 2^53 of
  * them), so the result is the same integer; it is read from the low mantissa word after adding 2^52 + 2^51. Fewer
  * shuffles than the 64-bit integer products, which V8 builds from unpacks. */
 INLINE v128_t f64_floor2(v128_t xd, v128_t m, v128_t c, v128_t cneg, const int dw) {
   const v128_t t = wasm_f64x2_mul(xd, m);
-  const v128_t cc = dw ? wasm_v128_bitselect(cneg, c, wasm_f64x2_lt(t, wasm_f64x2_const_splat(0.0))) : c;
-  return wasm_f64x2_add(wasm_f64x2_floor(wasm_f64x2_add(t, cc)), wasm_f64x2_const_splat(6755399441055744.0));
+  const v128_t r = dw ? wasm_f64x2_floor(wasm_f64x2_add(
+                            t, wasm_v128_bitselect(cneg, c, wasm_f64x2_lt(t, wasm_f64x2_const_splat(0.0)))))
+                      : wasm_f64x2_add(t, c); /* rounded to nearest by the next add (see f64q_set) */
+  return wasm_f64x2_add(r, wasm_f64x2_const_splat(6755399441055744.0));
 }
 
 INLINE v128_t requant4_f64(v128_t x, v128_t m01, v128_t m23, v128_t c01, v128_t c23, v128_t n01, v128_t n23,
