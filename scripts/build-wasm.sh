@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly SIMD kernels (src/kernels/wasm/c/*.c) with clang-16 + lld-16 into three modules: plain
-# SIMD128 and relaxed SIMD for a private memory, and SIMD128 for a shared memory (threads: atomics, imported shared
+# Builds the WebAssembly SIMD kernels (src/kernels/wasm/c/*.c) with clang-16 + lld-16 into four modules: plain
+# SIMD128 and relaxed SIMD, each for a private memory and for a shared memory (threads: atomics, imported shared
 # memory, exported stack pointer so each worker gets its own stack); writes them gzip-compressed, base64-encoded to
-# src/kernels/wasm/binary.generated.ts. (No relaxed threaded build: it would add ~90 KB to the browser bundle.)
+# src/kernels/wasm/binary.generated.ts.
 # Deterministic: the same sources and compiler give the same bytes.
 # Usage: scripts/build-wasm.sh [--check]   (--check: rebuild into a temporary file and compare, exit 1 if stale)
 set -euo pipefail
@@ -35,6 +35,7 @@ MT=(-matomics -Wl,--shared-memory -Wl,--max-memory=1073741824 -Wl,--export=__sta
 build kernels_simd128
 build kernels_relaxed -mrelaxed-simd
 build kernels_simd128_mt "${MT[@]}"
+build kernels_relaxed_mt -mrelaxed-simd "${MT[@]}"
 
 target="$OUT_TS"
 [[ "${1:-}" == "--check" ]] && target="$WORK/binary.generated.check.ts"
@@ -53,6 +54,10 @@ target="$OUT_TS"
   echo "/** SIMD128 for a shared memory (threads) (gzip, base64). */"
   echo "export const KERNELS_SIMD128_MT_BASE64 ="
   echo "  '$(gzip -9 -n -c "$WORK/kernels_simd128_mt.wasm" | base64 -w0)';"
+  echo
+  echo "/** Relaxed SIMD for a shared memory (threads) (gzip, base64). */"
+  echo "export const KERNELS_RELAXED_MT_BASE64 ="
+  echo "  '$(gzip -9 -n -c "$WORK/kernels_relaxed_mt.wasm" | base64 -w0)';"
 } >"$target"
 
 if [[ "${1:-}" == "--check" ]]; then

@@ -5,50 +5,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { UnsupportedError } from '../../src/errors.js';
 import { readTflite } from '../../src/formats/tflite/index.js';
-import { numElements, type TypedArray } from '../../src/graph/index.js';
+import { numElements } from '../../src/graph/index.js';
 import { enableRelaxedSimd, Session } from '../../src/runtime/index.js';
 import { loadWasmKernelsSync, relaxedSimdSupported } from '../../src/kernels/wasm/module.js';
 import { sharedTflite } from '../helpers/data.js';
-import { assertMatchesInterpreter } from '../helpers/compare.js';
-import { tfliteOracle } from '../helpers/oracle.js';
-
-function pixels(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    // Smooth image-like content with noise, so activations are not all saturated.
-    out[i] = (128 + 90 * Math.sin(i / 997 + seed) + (s >>> 27)) & 255;
-  }
-  return out;
-}
+import { checkThreadsAgainstInterpreter, pixels } from '../helpers/session_threads.js';
 
 for (const [name, path] of Object.entries(sharedTflite)) {
   describe(`WASM session: ${name}`, { skip: !existsSync(path) && 'shared model missing' }, () => {
-    test('threads 1, 2, 3 reproduce the interpreter', () => {
-      const bytes = new Uint8Array(readFileSync(path));
-      const graph = readTflite(bytes);
-      const oracle = tfliteOracle(bytes);
-      const sessions = [1, 2, 3].map((threads) => new Session(graph, { threads }));
-      try {
-        const s1 = sessions[0]!;
-        assert.ok(s1.kernelNames.some((k) => k.includes('simd128')), `no WASM kernel chosen: ${s1.kernelNames.join(' ')}`);
-        assert.deepEqual(sessions.map((s) => s.threads), [1, 2, 3]);
-        const input = s1.graph.tensors[s1.graph.inputs[0]!]!;
-        const n = numElements(input.shape);
-        for (const seed of [1, 2]) {
-          const p = pixels(n, seed);
-          const x: TypedArray = input.dtype === 'float32' ? Float32Array.from(p, (v) => (v - 127.5) / 127.5) : p;
-          const want = oracle.run(x);
-          for (const s of sessions) {
-            const [got] = s.run([x]);
-            assertMatchesInterpreter(got, want, `threads ${s.threads} seed ${seed}`);
-          }
-        }
-      } finally {
-        for (const s of sessions) s.dispose();
-      }
-    });
+    test('threads 1, 2, 3 reproduce the interpreter (plain SIMD128 build)', () => checkThreadsAgainstInterpreter(path, 'simd128'));
   });
 }
 
@@ -111,4 +76,5 @@ test('enableRelaxedSimd turns relaxed SIMD on (Node 20 has it behind a flag)', (
   assert.equal(enableRelaxedSimd(), true);
   assert.equal(relaxedSimdSupported(), true);
   assert.equal(loadWasmKernelsSync({ flavor: 'auto' }).flavor, 'relaxed');
+  assert.equal(loadWasmKernelsSync({ flavor: 'auto', shared: true }).flavor, 'relaxed');
 });

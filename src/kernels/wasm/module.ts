@@ -1,6 +1,8 @@
 import { UnsupportedError } from '../../errors.js';
 import { gunzipSync } from 'fflate';
-import { KERNELS_RELAXED_BASE64, KERNELS_SIMD128_BASE64, KERNELS_SIMD128_MT_BASE64 } from './binary.generated.js';
+import {
+  KERNELS_RELAXED_BASE64, KERNELS_RELAXED_MT_BASE64, KERNELS_SIMD128_BASE64, KERNELS_SIMD128_MT_BASE64,
+} from './binary.generated.js';
 import type { WasmKernelExports } from './exports.js';
 import { relaxedSimdSupported, sharedMemorySupported, simdSupported } from './features.js';
 
@@ -27,7 +29,7 @@ export interface WasmKernelOptions {
   initialPages?: number;
   /** 'auto' (default) picks relaxed when supported. */
   flavor?: WasmFlavor | 'auto';
-  /** The build for a shared memory (threads; plain SIMD128 only); a given `memory` must then be shared. */
+  /** The build for a shared memory (threads); a given `memory` must then be shared. */
   shared?: boolean;
 }
 
@@ -53,15 +55,16 @@ function gunzip(gz: Uint8Array): Uint8Array<ArrayBuffer> {
 
 function pick(flavor: WasmFlavor | 'auto', shared: boolean): { flavor: WasmFlavor; bytes: Uint8Array<ArrayBuffer> } {
   if (!simdSupported()) throw new UnsupportedError('this JavaScript engine has no WebAssembly SIMD128');
-  const f: WasmFlavor = flavor === 'auto' ? (relaxedSimdSupported() && !shared ? 'relaxed' : 'simd128') : flavor;
-  if (f === 'relaxed' && shared) throw new UnsupportedError('the shared-memory (threaded) kernels are built for plain SIMD128 only');
+  const f: WasmFlavor = flavor === 'auto' ? (relaxedSimdSupported() ? 'relaxed' : 'simd128') : flavor;
   if (f === 'relaxed' && !relaxedSimdSupported()) {
     throw new UnsupportedError('this JavaScript engine has no WebAssembly relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)');
   }
   if (shared && !sharedMemorySupported()) {
     throw new UnsupportedError('this JavaScript engine has no shared WebAssembly memory (browsers: cross-origin isolation)');
   }
-  const b64 = shared ? KERNELS_SIMD128_MT_BASE64 : f === 'relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD128_BASE64;
+  const b64 = f === 'relaxed'
+    ? (shared ? KERNELS_RELAXED_MT_BASE64 : KERNELS_RELAXED_BASE64)
+    : (shared ? KERNELS_SIMD128_MT_BASE64 : KERNELS_SIMD128_BASE64);
   // Embedded gzip-compressed: a third of the size in the browser bundle.
   return { flavor: f, bytes: gunzip(decodeBase64(b64)) };
 }
