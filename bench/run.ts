@@ -34,8 +34,8 @@ const CASES: Case[] = [
   { name: 'MobileNetV2 1.0 224 uint8, 1 thread', model: models.v2u8, engines: [e('ours', models.v2u8), e('tflite-web', models.v2u8), e('litert', models.v2u8), e('litert', models.v2u8, 2)] },
   { name: 'MobileNetV2 1.0 224 uint8, 2 threads', model: models.v2u8, engines: [e('ours', models.v2u8, 2), e('litert', models.v2u8, 2), e('ours', models.v2u8, 1)] },
   { name: 'MobileNetV3-small 1.0 224 uint8, 1 thread', model: models.v3su8, engines: [e('ours', models.v3su8), e('tflite-web', models.v3su8)] },
-  { name: 'MobileNetV1 0.25 224 float32 (shared TFLite)', model: models.v1f, engines: [e('ours', models.v1f), e('ort', models.v1f), e('tfjs-wasm', models.v1f), e('ours', models.v1f, 1, true), e('ours', models.v1f, 2), e('ort', models.v1f, 2)] },
-  { name: 'MobileNetV2 1.0 224 float32 (builder, seeded weights)', model: models.v2f, engines: [e('ours', models.v2f), e('ort', models.v2f), e('tfjs-wasm', models.v2f), e('ours', models.v2f, 1, true), e('ours', models.v2f, 2), e('ort', models.v2f, 2)] },
+  { name: 'MobileNetV1 0.25 224 float32 (shared TFLite)', model: models.v1f, engines: [e('ours', models.v1f), e('ort', models.v1f), e('tfjs-wasm', models.v1f), e('ours', models.v1f, 1, true), e('ours', models.v1f, 2), e('ours', models.v1f, 2, true), e('ort', models.v1f, 2)] },
+  { name: 'MobileNetV2 1.0 224 float32 (builder, seeded weights)', model: models.v2f, engines: [e('ours', models.v2f), e('ort', models.v2f), e('tfjs-wasm', models.v2f), e('ours', models.v2f, 1, true), e('ours', models.v2f, 2), e('ours', models.v2f, 2, true), e('ort', models.v2f, 2)] },
 ];
 
 interface Row {
