@@ -33,8 +33,8 @@ typedef struct {
 
 INLINE void add_f64_set(add_f64 *f, const add_params *p) {
   f64q8 q;
-  f64q_set(&q, 0, p->in1_mult, p->in1_shift, 1);
-  f64q_set(&q, 1, p->in2_mult, p->in2_shift, 1);
+  f64q_set(&q, 0, p->in1_mult, p->in1_shift, DW_FLOOR);
+  f64q_set(&q, 1, p->in2_mult, p->in2_shift, DW_FLOOR);
   const double ls = (double)(1 << 20);
   f->m1 = wasm_f64x2_splat(q.m[0] * ls); f->c1 = wasm_f64x2_splat(q.c[0]); f->n1 = wasm_f64x2_splat(q.cneg[0]);
   f->m2 = wasm_f64x2_splat(q.m[1] * ls); f->c2 = wasm_f64x2_splat(q.c[1]); f->n2 = wasm_f64x2_splat(q.cneg[1]);
@@ -47,8 +47,8 @@ INLINE v128_t add4_f64(v128_t a, v128_t b, const add_params *p, v128_t off1, v12
                        v128_t mo) {
   a = wasm_i32x4_add(a, off1);
   b = wasm_i32x4_add(b, off2);
-  const v128_t s = wasm_i32x4_add(requant4_f64_uniform(a, f->m1, f->c1, f->n1, 1),
-                                  requant4_f64_uniform(b, f->m2, f->c2, f->n2, 1));
+  const v128_t s = wasm_i32x4_add(requant4_f64_uniform(a, f->m1, f->c1, f->n1, DW_FLOOR),
+                                  requant4_f64_uniform(b, f->m2, f->c2, f->n2, DW_FLOOR));
   return add_rq(s, mo, p->out_shift);
 }
 #define ADD4_F64(a, b, p, o1, o2, m1, m2, mo) add4_f64(a, b, p, o1, o2, &fa, mo)

@@ -115,6 +115,10 @@ typedef struct {
  * rounding terms. */
 #define F64_EXACT_BOUND (1 << 21)
 
+/* The `dw` argument of the float64 requantization for ADD's input requantizations: the depthwise double rounding
+ * with an explicit floor. */
+#define DW_FLOOR 2
+
 /* Float64 requantization parameters of 8 channels (see requant4_f64): multiplier 2^left * mult / 2^(31+e), rounding
  * terms for accumulators >= 0 and < 0 (equal but for the depthwise double rounding with e >= 1). */
 typedef struct {
@@ -122,18 +126,20 @@ typedef struct {
 } f64q8;
 
 /* Sets channel j from TFLite's (multiplier, shift > 0 left / <= 0 right): dw = 1 the reference double rounding of
- * DEPTHWISE_CONV_2D, 0 the ruy rounding of CONV_2D / FULLY_CONNECTED. Returns 2^left (the accumulator's scale), or
- * infinity for a right shift past 20, where the rounding term 2^(30+e) would widen the sum beyond 53 bits. */
+ * DEPTHWISE_CONV_2D, 0 the ruy rounding of CONV_2D / FULLY_CONNECTED, DW_FLOOR the double rounding taken with an
+ * explicit floor (ADD, whose sums are not bounded like the convolutions'). Returns 2^left (the accumulator's scale),
+ * or infinity for a right shift past 20, where the rounding term 2^(30+e) would widen the sum beyond 53 bits. */
 INLINE double f64q_set(f64q8 *p, uint32_t j, int32_t mult, int32_t shift, const int dw) {
   const int left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
   const double s = 1.0 / (double)((uint64_t)1 << (31 + e));
   const double lm = (double)((uint64_t)1 << left);
   const double c = (1073741824.0 + (e >= 1 ? (double)((uint64_t)1 << (30 + e)) : 0.0)) * s;
   p->m[j] = (double)mult * lm * s;
-  /* GEMM: floor(x * m + c) as x * m + c - 1/2 + 2^-(32+e) rounded to nearest, never a tie (x * m + c is a multiple
-   * of 2^-(31+e)) and exact while |x| * 2^left < 2^21 (below 2^53 units of 2^-(32+e)). */
-  p->c[j] = dw ? c : c - 0.5 + 0.5 * s;
-  p->cneg[j] = dw && e >= 1 ? c - 2147483648.0 * s : c;
+  /* floor(x * m + c) as x * m + c - 1/2 + 2^-(32+e) rounded to nearest, never a tie (x * m + c is a multiple of
+   * 2^-(31+e)) and exact while |x| * 2^left < 2^21 (below 2^53 units of 2^-(32+e)), but for DW_FLOOR. */
+  const double cn = dw && e >= 1 ? c - 2147483648.0 * s : c, r = dw == DW_FLOOR ? 0.0 : 0.5 * s - 0.5;
+  p->c[j] = c + r;
+  p->cneg[j] = cn + r;
   return e > 20 ? __builtin_inf() : lm;
 }
 
@@ -226,17 +232,17 @@ INLINE v128_t requant4_dw_fused(v128_t x, v128_t mult, v128_t rnd, int right1) {
   return wasm_i32x4_shr(wasm_i32x4_add(hw, borrow), right1);
 }
 
-/* TFLite's requantizations (requant4_apply_gemm for dw = 0, requant4_apply for dw = 1) computed in float64:
- * floor(x * m + c), c = cneg for x < 0 (dw = 0: x * m + c rounded to nearest, c as f64q_set sets it), per lane pair
+/* TFLite's requantizations (requant4_apply_gemm for dw = 0, requant4_apply for dw = 1 or DW_FLOOR) computed in
+ * float64: floor(x * m + c), c = cneg for x < 0 (but for DW_FLOOR as x * m + c rounded to nearest, c as f64q_set
+ * sets it), per lane pair
  * (m01, c01 for lanes 0-1; m23, c23 for 2-3; see f64q_set).
  * With |x| * 2^left < 2^21 every step is exact (x * mult < 2^52; the sum is a multiple of 2^-(31+e) below 2^53 of
  * them), so the result is the same integer; it is read from the low mantissa word after adding 2^52 + 2^51. Fewer
  * shuffles than the 64-bit integer products, which V8 builds from unpacks. */
 INLINE v128_t f64_floor2(v128_t xd, v128_t m, v128_t c, v128_t cneg, const int dw) {
   const v128_t t = wasm_f64x2_mul(xd, m);
-  const v128_t r = dw ? wasm_f64x2_floor(wasm_f64x2_add(
-                            t, wasm_v128_bitselect(cneg, c, wasm_f64x2_lt(t, wasm_f64x2_const_splat(0.0)))))
-                      : wasm_f64x2_add(t, c); /* rounded to nearest by the next add (see f64q_set) */
+  v128_t r = wasm_f64x2_add(t, dw ? wasm_v128_bitselect(cneg, c, wasm_f64x2_lt(t, wasm_f64x2_const_splat(0.0))) : c);
+  if (dw == DW_FLOOR) r = wasm_f64x2_floor(r); /* else rounded to nearest by the next add (see f64q_set) */
   return wasm_f64x2_add(r, wasm_f64x2_const_splat(6755399441055744.0));
 }
 
