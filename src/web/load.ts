@@ -8,6 +8,7 @@ import { fitLabels } from './labels.js';
 import { LocalModel } from './local_model.js';
 import { Model, pageBackend, summaryOf } from './model.js';
 import { LIBRARY_URL } from './worker_main.js';
+import { WorkerPoolBackend } from './worker_pool.js';
 
 /** Options of the browser {@link loadModel}. */
 export interface WebLoadOptions {
@@ -20,8 +21,14 @@ export interface WebLoadOptions {
    */
   threads?: number;
   /** Run the model in a Web Worker of its own, so the page stays responsive during inference (default: when
-   * `threads > 1`; one thread in a worker needs no isolation). */
+   * `threads > 1` or `workers > 1`; one thread in a worker needs no isolation). */
   worker?: boolean;
+  /**
+   * Throughput mode (default 1; at most 32): this many Web Workers each hold a copy of the model on one thread, and
+   * each call goes to the least busy one, so calls made together (e.g. `Promise.all` over many images) run in
+   * parallel. Needs no cross-origin isolation; not combined with `threads`.
+   */
+  workers?: number;
   /** The library's script, which the worker loads (default: the URL this module was loaded from). Set it when the
    * library is bundled into another script. */
   workerUrl?: string | URL;
@@ -101,20 +108,30 @@ function threadsOf(options: WebLoadOptions): number {
   return threads;
 }
 
+/** The worker count of `options`, checked. */
+function workersOf(options: WebLoadOptions, threads: number): number {
+  const n = options.workers ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 32) throw new UnsupportedError(`workers must be an integer from 1 to 32, got ${n}`);
+  if (n > 1 && threads > 1) throw new UnsupportedError(`workers: ${n} run one thread each: give workers or threads, not both`);
+  if (n > 1 && options.worker === false) throw new UnsupportedError(`workers: ${n} run in Web Workers; worker: false allows 1 only`);
+  return n;
+}
+
 /**
  * Loads a TFLite model in the browser, from its bytes (Uint8Array, ArrayBuffer, Blob, File) or from a URL on the
  * page's own origin, ready to classify. Labels embedded in the model are used unless `options.labels` is given.
  *
  * With `threads > 1` (or `worker: true`) the model runs in a Web Worker of its own, started from the library's
- * script; call {@link Model.dispose} to stop it.
+ * script, and with `workers > 1` in that many; call {@link Model.dispose} to stop them.
  *
  * @throws ModelFormatError for an empty, unrecognised or corrupt model, or labels that do not fit it;
- *   MobilenetError for a URL on another origin or a failed download; UnsupportedError for a bad thread count, or
+ *   MobilenetError for a URL on another origin or a failed download; UnsupportedError for a bad thread or worker count, or
  *   threads on a page that is not cross-origin isolated (the message names the headers it needs).
  */
 export async function loadModel(source: WebModelSource, options: WebLoadOptions = {}): Promise<Model> {
+  const workers = workersOf(options, options.threads ?? options.session?.threads ?? 1);
   const threads = threadsOf(options);
-  const inWorker = options.worker ?? threads > 1;
+  const inWorker = options.worker ?? (threads > 1 || workers > 1);
   const { bytes, name, ours } = await readSource(source, options.signal);
   const labels = await readLabels(options.labels, options.signal);
   const session: SessionOptions = { ...options.session, threads };
@@ -124,15 +141,17 @@ export async function loadModel(source: WebModelSource, options: WebLoadOptions 
     const m = new LocalModel({ graph, source: name, session, maxPixels: options.maxPixels });
     return new Model(summaryOf(m), pageBackend(m), false);
   }
-  const client = new EngineClient(new URL(options.workerUrl ?? LIBRARY_URL, pageOrigin().href), options.maxPixels);
+  const url = new URL(options.workerUrl ?? LIBRARY_URL, pageOrigin().href);
+  const clients = Array.from({ length: workers }, () => new EngineClient(url, options.maxPixels));
   try {
-    const summary = await client.request<ModelSummary>(
+    // The bytes are handed over to a single worker; several get copies.
+    const summaries = await Promise.all(clients.map((client) => client.request<ModelSummary>(
       { op: 'load', bytes, source: name, labels, session, maxPixels: options.maxPixels },
-      ours ? [bytes.buffer as ArrayBuffer] : [],
-    );
-    return new Model(summary, client, true);
+      ours && workers === 1 ? [bytes.buffer as ArrayBuffer] : [],
+    )));
+    return new Model(summaries[0]!, workers === 1 ? clients[0]! : new WorkerPoolBackend(clients), true, workers);
   } catch (e) {
-    client.dispose();
+    for (const client of clients) client.dispose();
     throw e;
   }
 }

@@ -46,16 +46,19 @@ export class Model {
   readonly threads: number;
   /** Whether the model runs in a Web Worker, leaving the page free during inference. */
   readonly inWorker: boolean;
+  /** Web Workers holding a copy of the model, calls going to the least busy (throughput mode), else 1. */
+  readonly workers: number;
   private backend: ModelBackend | undefined;
 
   /** @internal Use {@link loadModel}. */
-  constructor(summary: ModelSummary, backend: ModelBackend, inWorker: boolean) {
+  constructor(summary: ModelSummary, backend: ModelBackend, inWorker: boolean, workers = 1) {
     this.source = summary.source;
     this.labels = summary.labels;
     this.input = summary.input;
     this.output = summary.output;
     this.threads = summary.threads;
     this.inWorker = inWorker;
+    this.workers = workers;
     this.backend = backend;
   }
 
@@ -89,7 +92,7 @@ export class Model {
     return this.labels?.[index] ?? String(index);
   }
 
-  /** Stops the model's worker, if any; the model cannot be used afterwards. */
+  /** Stops the model's workers, if any; the model cannot be used afterwards. */
   dispose(): void {
     this.backend?.dispose();
     this.backend = undefined;

@@ -203,3 +203,35 @@ test('browser threads: a page that is not cross-origin isolated is told which he
     await page.close();
   }
 });
+
+test('browser workers: throughput mode spreads concurrent calls over 2 workers, without cross-origin isolation, with Node\'s bytes', { skip: skipWithoutChromium, timeout: 120_000 }, async () => {
+  needChromium(server, 'to serve the page');
+  const v1 = await loadModel(sharedTflite.v1_025_128_quant);
+  const xs = [0, 1, 2, 3, 4, 5].map((k) => input(128 * 128 * 3).map((v, i) => (v + k * 31 + (i % (k + 2))) & 255));
+  const want = xs.map((x) => Array.from(v1.run(Uint8Array.from(x))[0] as Uint8Array));
+  const { page, problems } = await open(plainUrl);
+  try {
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    const got = await page.evaluate(async ({ url, xs }) => {
+      const lib = './mobilenet.js';
+      const m = (await import(lib)) as typeof import('../../src/web/index.js');
+      const model = await m.loadModel(url, { workers: 2 });
+      const outs = await Promise.all(xs.map(async (x) => Array.from((await model.run(Uint8Array.from(x)))[0] as Uint8Array)));
+      const image = await (await fetch('cat.png')).blob();
+      const tops = await Promise.all([0, 1, 2].map(() => model.classify(image, { topK: 3 })));
+      const both = await m.loadModel(url, { workers: 2, threads: 2 }).then(() => 'loaded', (e: Error) => `${e.name}: ${e.message}`);
+      const bad = await m.loadModel(url, { workers: 0 }).then(() => 'loaded', (e: Error) => `${e.name}: ${e.message}`);
+      model.dispose();
+      return { workers: model.workers, threads: model.threads, inWorker: model.inWorker, outs, tops, both, bad };
+    }, { url: V1, xs });
+    assert.deepEqual({ workers: got.workers, threads: got.threads, inWorker: got.inWorker }, { workers: 2, threads: 1, inWorker: true });
+    assert.deepEqual(got.outs, want, 'each output equals the Node engine\'s');
+    const nodeTop = await v1.classify(photo, { topK: 3 });
+    for (const top of got.tops) assert.deepEqual(top, nodeTop);
+    assert.equal(got.both, 'UnsupportedError: workers: 2 run one thread each: give workers or threads, not both');
+    assert.equal(got.bad, 'UnsupportedError: workers must be an integer from 1 to 32, got 0');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
