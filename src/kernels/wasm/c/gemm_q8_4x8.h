@@ -155,7 +155,7 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
         const uint8_t *a = (const uint8_t *)a0, *w = blk + 32;
         /* Not unrolled: unrolled, clang reassociates the sums across pairs and the live weights spill. */
 #pragma clang loop unroll(disable)
-        for (uint32_t i = kp / 2; i; i--, a += 16, w += 32) { /* counted: ~1% faster in V8 than a != end */
+        for (uint32_t i = (k + 1) / 2; i; i--, a += 16, w += 32) { /* counted: ~1% faster in V8 than a != end */
           __asm__("" : "+r"(a), "+r"(w)); /* hidden from loop strength reduction: constant offsets stay load offsets */
           const v128_t wl = wasm_v128_load(w), wh = wasm_v128_load(w + 16);
           v128_t b = wasm_v128_load32_splat(a);
