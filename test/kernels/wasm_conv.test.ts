@@ -252,89 +252,90 @@ test('depthwise 3x3 and 5x5, stride 1 and 2, SAME and VALID, awkward channel cou
   }
 });
 
-test('GEMM float64 requantization at rounding ties (multipliers of few bits), per tensor and per channel', () => {
-  // [shift, multiplier] per channel: exact halves are frequent before each rounding.
-  const perChannel: [number, number][] = [[-1, 2 ** 30], [-2, 2 ** 30], [-3, 2 ** 30], [-5, 2 ** 30], [0, 3 * 2 ** 29],
-    [-1, 3 * 2 ** 29], [-2, 5 * 2 ** 28], [1, 3 * 2 ** 28]];
-  const uniform: [number, number][] = Array.from({ length: 8 }, () => [-3, 3 * 2 ** 29]);
-  const m = 257, kd = 2, n = 8, outZp = 3;
+/** [shift, multiplier] per channel (8 channels), per channel and for all: exact halves are frequent before each
+ * rounding. */
+const TIE_PARAMS: [[number, number][], number][] = [
+  [Array.from({ length: 8 }, () => [-3, 3 * 2 ** 29]), 1],
+  [[[-1, 2 ** 30], [-2, 2 ** 30], [-3, 2 ** 30], [-5, 2 ** 30], [0, 3 * 2 ** 29], [-1, 3 * 2 ** 29], [-2, 5 * 2 ** 28], [1, 3 * 2 ** 28]], 2],
+];
+
+/** Runs `f` for every kernel build and both 8-bit types with the types' range and zero points of the tie tests. */
+function forTieCases(f: (k: WasmKernels, e: Record<string, (...args: number[]) => number>, dtype: DType,
+  q: { lo: number; hi: number; xZp: number; wZp: number; arr: (len: number) => Uint8Array | Int8Array }) => void): void {
   for (const k of K) {
     const e = k.exports as unknown as Record<string, (...args: number[]) => number>;
     for (const dtype of ['uint8', 'int8'] as DType[]) {
       const u8 = dtype === 'uint8', [lo, hi] = u8 ? [0, 255] : [-128, 127];
-      const xZp = u8 ? 128 : -1, wZp = u8 ? 128 : 0;
       const arr = (len: number): Uint8Array | Int8Array => (u8 ? new Uint8Array(len) : new Int8Array(len));
-      const x = arr(m * kd), w = arr(n * kd), bias = new Int32Array(n);
-      for (let r = 0; r < m; r++) {
-        x[r * kd] = lo + (r & 255);
-        x[r * kd + 1] = lo + ((r * 37 + 11) & 255);
-      }
-      for (let j = 0; j < n; j++) {
-        w[j * kd] = wZp + 1 + (j % 3);
-        w[j * kd + 1] = wZp - 1;
-        bias[j] = j * 13 - 50;
-      }
-      for (const [params, f64] of [[uniform, 1], [perChannel, 2]] as const) {
-        const a = new Arena(k, rng(7));
-        const mult = Int32Array.from(params, ([, mu]) => mu), shift = Int32Array.from(params, ([sh]) => sh);
-        const gemm = `gemm_${short(dtype)}_4x8`;
-        const packed = a.alloc(e[`${gemm}_packed_size`]!(kd, n));
-        e[`${gemm}_pack`]!(kd, n, a.put(w), a.put(bias), xZp, wZp, a.put(mult), a.put(shift), outZp, lo, hi, packed);
-        assert.equal(new Uint32Array(k.memory.buffer, packed + 64, 1)[0], f64);
-        const y = a.alloc(m * n);
-        e[`${gemm}_run`]!(m, a.put(x), kd, packed, y, n, a.alloc(e[`${gemm}_scratch_size`]!(m, kd)));
-        const want = arr(m * n);
-        for (let r = 0; r < m; r++) {
-          for (let j = 0; j < n; j++) {
-            let acc = bias[j]!;
-            for (let i = 0; i < kd; i++) acc += (x[r * kd + i]! - xZp) * (w[j * kd + i]! - wZp);
-            want[r * n + j] = Math.max(lo, Math.min(hi, requantizeGemm(acc, mult[j]!, shift[j]!) + outZp));
-          }
-        }
-        assert.equal(firstDiff(a.view(dtype, y, m * n) as ArrayLike<number>, want), null, `${k.flavor} ${dtype} f64 mode ${f64}`);
-      }
+      f(k, e, dtype, { lo, hi, xZp: u8 ? 128 : -1, wZp: u8 ? 128 : 0, arr });
     }
   }
+}
+
+test('GEMM float64 requantization at rounding ties (multipliers of few bits), per tensor and per channel', () => {
+  const m = 257, kd = 2, n = 8, outZp = 3;
+  forTieCases((k, e, dtype, { lo, hi, xZp, wZp, arr }) => {
+    const x = arr(m * kd), w = arr(n * kd), bias = new Int32Array(n);
+    for (let r = 0; r < m; r++) {
+      x[r * kd] = lo + (r & 255);
+      x[r * kd + 1] = lo + ((r * 37 + 11) & 255);
+    }
+    for (let j = 0; j < n; j++) {
+      w[j * kd] = wZp + 1 + (j % 3);
+      w[j * kd + 1] = wZp - 1;
+      bias[j] = j * 13 - 50;
+    }
+    for (const [params, f64] of TIE_PARAMS) {
+      const a = new Arena(k, rng(7));
+      const mult = Int32Array.from(params, ([, mu]) => mu), shift = Int32Array.from(params, ([sh]) => sh);
+      const gemm = `gemm_${short(dtype)}_4x8`;
+      const packed = a.alloc(e[`${gemm}_packed_size`]!(kd, n));
+      e[`${gemm}_pack`]!(kd, n, a.put(w), a.put(bias), xZp, wZp, a.put(mult), a.put(shift), outZp, lo, hi, packed);
+      assert.equal(new Uint32Array(k.memory.buffer, packed + 64, 1)[0], f64);
+      const y = a.alloc(m * n);
+      e[`${gemm}_run`]!(m, a.put(x), kd, packed, y, n, a.alloc(e[`${gemm}_scratch_size`]!(m, kd)));
+      const want = arr(m * n);
+      for (let r = 0; r < m; r++) {
+        for (let j = 0; j < n; j++) {
+          let acc = bias[j]!;
+          for (let i = 0; i < kd; i++) acc += (x[r * kd + i]! - xZp) * (w[j * kd + i]! - wZp);
+          want[r * n + j] = Math.max(lo, Math.min(hi, requantizeGemm(acc, mult[j]!, shift[j]!) + outZp));
+        }
+      }
+      assert.equal(firstDiff(a.view(dtype, y, m * n) as ArrayLike<number>, want), null, `${k.flavor} ${dtype} f64 mode ${f64}`);
+    }
+  });
 });
 
 test('depthwise float64 requantization at rounding ties (multipliers of few bits), per tensor and per channel', () => {
-  const perChannel: [number, number][] = [[-1, 2 ** 30], [-2, 2 ** 30], [-3, 2 ** 30], [-5, 2 ** 30], [0, 3 * 2 ** 29],
-    [-1, 3 * 2 ** 29], [-2, 5 * 2 ** 28], [1, 3 * 2 ** 28]];
-  const uniform: [number, number][] = Array.from({ length: 8 }, () => [-3, 3 * 2 ** 29]);
   const c = 8, h = 3, w = 66, ow = w - 2, outZp = 3;
-  for (const k of K) {
-    const e = k.exports as unknown as Record<string, (...args: number[]) => number>;
-    for (const dtype of ['uint8', 'int8'] as DType[]) {
-      const u8 = dtype === 'uint8', [lo, hi] = u8 ? [0, 255] : [-128, 127];
-      const xZp = u8 ? 128 : -1, wZp = u8 ? 128 : 0;
-      const arr = (len: number): Uint8Array | Int8Array => (u8 ? new Uint8Array(len) : new Int8Array(len));
-      const x = arr(h * w * c), wt = arr(9 * c), bias = new Int32Array(c);
-      for (let i = 0; i < h * w * c; i++) x[i] = lo + ((i * 37 + (i >> 3) * 11) & 255);
-      for (let t = 0; t < 9; t++) for (let j = 0; j < c; j++) wt[t * c + j] = wZp + (t === 4 ? 1 + (j % 3) : t % 2 ? -1 : 0);
-      for (let j = 0; j < c; j++) bias[j] = j * 13 - 50;
-      for (const [params, f64] of [[uniform, 1], [perChannel, 2]] as const) {
-        const a = new Arena(k, rng(7));
-        const mult = Int32Array.from(params, ([, mu]) => mu), shift = Int32Array.from(params, ([sh]) => sh);
-        const dw = `dwconv3x3_${short(dtype)}`;
-        const packed = a.alloc(e[`${dw}_packed_size`]!(c));
-        e[`${dw}_pack`]!(c, a.put(wt), a.put(bias), xZp, wZp, a.put(mult), a.put(shift), outZp, lo, hi, packed);
-        assert.equal(new Uint32Array(k.memory.buffer, packed + 64, 1)[0], f64);
-        const y = a.alloc(ow * c);
-        e[`${dw}_run`]!(a.put(x), h, w, 1, ow, 1, 0, 0, packed, y, a.alloc(c + 16));
-        const want = arr(ow * c);
-        for (let ox = 0; ox < ow; ox++) {
-          for (let j = 0; j < c; j++) {
-            let acc = bias[j]!;
-            for (let ky = 0; ky < 3; ky++) {
-              for (let kx = 0; kx < 3; kx++) acc += (x[(ky * w + ox + kx) * c + j]! - xZp) * (wt[(ky * 3 + kx) * c + j]! - wZp);
-            }
-            want[ox * c + j] = Math.max(lo, Math.min(hi, multiplyByQuantizedMultiplier(acc, mult[j]!, shift[j]!) + outZp));
+  forTieCases((k, e, dtype, { lo, hi, xZp, wZp, arr }) => {
+    const x = arr(h * w * c), wt = arr(9 * c), bias = new Int32Array(c);
+    for (let i = 0; i < h * w * c; i++) x[i] = lo + ((i * 37 + (i >> 3) * 11) & 255);
+    for (let t = 0; t < 9; t++) for (let j = 0; j < c; j++) wt[t * c + j] = wZp + (t === 4 ? 1 + (j % 3) : t % 2 ? -1 : 0);
+    for (let j = 0; j < c; j++) bias[j] = j * 13 - 50;
+    for (const [params, f64] of TIE_PARAMS) {
+      const a = new Arena(k, rng(7));
+      const mult = Int32Array.from(params, ([, mu]) => mu), shift = Int32Array.from(params, ([sh]) => sh);
+      const dw = `dwconv3x3_${short(dtype)}`;
+      const packed = a.alloc(e[`${dw}_packed_size`]!(c));
+      e[`${dw}_pack`]!(c, a.put(wt), a.put(bias), xZp, wZp, a.put(mult), a.put(shift), outZp, lo, hi, packed);
+      assert.equal(new Uint32Array(k.memory.buffer, packed + 64, 1)[0], f64);
+      const y = a.alloc(ow * c);
+      e[`${dw}_run`]!(a.put(x), h, w, 1, ow, 1, 0, 0, packed, y, a.alloc(c + 16));
+      const want = arr(ow * c);
+      for (let ox = 0; ox < ow; ox++) {
+        for (let j = 0; j < c; j++) {
+          let acc = bias[j]!;
+          for (let ky = 0; ky < 3; ky++) {
+            for (let kx = 0; kx < 3; kx++) acc += (x[(ky * w + ox + kx) * c + j]! - xZp) * (wt[(ky * 3 + kx) * c + j]! - wZp);
           }
+          want[ox * c + j] = Math.max(lo, Math.min(hi, multiplyByQuantizedMultiplier(acc, mult[j]!, shift[j]!) + outZp));
         }
-        assert.equal(firstDiff(a.view(dtype, y, ow * c) as ArrayLike<number>, want), null, `${k.flavor} ${dtype} f64 mode ${f64}`);
       }
+      assert.equal(firstDiff(a.view(dtype, y, ow * c) as ArrayLike<number>, want), null, `${k.flavor} ${dtype} f64 mode ${f64}`);
     }
-  }
+  });
 });
 
 test('every requantization ran: exact float64 (per tensor, per channel) and 64-bit integer, GEMM and depthwise', () => {
