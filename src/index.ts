@@ -14,7 +14,7 @@ export { readTorchStateDict } from './formats/pytorch/index.js';
 export { readTfjsLayersModel, tfjsLayersToGraph } from './formats/tfjs/index.js';
 export { decodeImage, type RgbImage, type DecodeOptions } from './formats/image/index.js';
 export { parseLabels } from './formats/labels.js';
-export { Session, SessionPool, type SessionOptions, type SessionPoolOptions } from './runtime/index.js';
+export { enableRelaxedSimd, Session, SessionPool, type SessionOptions, type SessionPoolOptions } from './runtime/index.js';
 export { buildMobilenet, parseVariant, variantName, type ModelSpec } from './models/builders/index.js';
 export { resizeForModel, resizeForModelFloat, type PreprocessOptions } from './models/preprocess.js';
 export { DEFAULT_MODEL, ZOO, resolveModel } from './models/zoo.js';
