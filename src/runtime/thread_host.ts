@@ -6,7 +6,7 @@ import { CTL_DEAD, CTL_DONE, CTL_READY, CTL_STOP, type WorkerInit } from './thre
 /** The started workers of one pool. */
 export interface PoolThreads {
   /** Which thread stopped and why, e.g. 'worker thread 1 of 2 exited with code 1' (once CTL_DEAD is set). */
-  deathReason(): string | undefined;
+  deathReason(): string;
   /** Test hook: stops worker `index` (1 ..). */
   kill(index: number): void;
   /** Stops them all (they may be blocked waiting for work); set CTL_STOP first. */
@@ -151,7 +151,7 @@ function webHost(): ThreadHost | undefined {
         return w;
       });
       return {
-        deathReason: () => reason,
+        deathReason: () => reason ?? `worker thread ${Atomics.load(ctl, CTL_DEAD)} of ${inits.length} stopped`,
         kill(index) {
           workers[index - 1]?.terminate();
           dead(index, 'was terminated');

@@ -85,7 +85,7 @@ export class ThreadPool implements ParallelRunner {
       }
       const dead = Atomics.load(this.ctl, CTL_DEAD) !== 0;
       if (!dead && Date.now() - t0 <= START_TIMEOUT_MS) return false;
-      const why = dead ? `: ${this.workers.deathReason() ?? `worker thread ${Atomics.load(this.ctl, CTL_DEAD)} stopped`}` : '';
+      const why = dead ? `: ${this.workers.deathReason()}` : '';
       this.failure = `worker threads did not start (${ready} of ${threads - 1} ready)${why}; ` +
         'this session cannot run any more: dispose it and create another';
       this.dispose();
@@ -158,9 +158,7 @@ export class ThreadPool implements ParallelRunner {
   /** Throws the error of a pool one of whose workers stopped (the same message for every later run). */
   private fail(fn: number, midRun: boolean): never {
     if (this.failure === undefined) {
-      const i = Atomics.load(this.ctl, CTL_DEAD);
-      const why = this.workers.deathReason() ?? `worker thread ${i} of ${this.threads - 1} stopped`;
-      this.failure = `${why}${midRun ? ` while running '${this.names[fn]}'` : ''}; ` +
+      this.failure = `${this.workers.deathReason()}${midRun ? ` while running '${this.names[fn]}'` : ''}; ` +
         'this session cannot run any more: dispose it and create another';
     }
     throw new UnsupportedError(this.failure);

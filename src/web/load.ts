@@ -92,9 +92,14 @@ async function readLabels(labels: WebLoadOptions['labels'], signal?: AbortSignal
   return { list: parseLabels(await response.text()), where: `labels file '${url}'` };
 }
 
+/** The thread count asked for (`threads`, else `session.threads`), unchecked. */
+function askedThreads(options: WebLoadOptions): number {
+  return options.threads ?? options.session?.threads ?? 1;
+}
+
 /** The thread count of `options`, checked: threads beyond one need a worker and a cross-origin isolated page. */
 function threadsOf(options: WebLoadOptions): number {
-  const threads = options.threads ?? options.session?.threads ?? 1;
+  const threads = askedThreads(options);
   if (!Number.isInteger(threads) || threads < 1 || threads > 32) {
     throw new UnsupportedError(`threads must be an integer from 1 to 32, got ${threads}`);
   }
@@ -129,7 +134,7 @@ function workersOf(options: WebLoadOptions, threads: number): number {
  *   threads on a page that is not cross-origin isolated (the message names the headers it needs).
  */
 export async function loadModel(source: WebModelSource, options: WebLoadOptions = {}): Promise<Model> {
-  const workers = workersOf(options, options.threads ?? options.session?.threads ?? 1);
+  const workers = workersOf(options, askedThreads(options));
   const threads = threadsOf(options);
   const inWorker = options.worker ?? (threads > 1 || workers > 1);
   const { bytes, name, ours } = await readSource(source, options.signal);
