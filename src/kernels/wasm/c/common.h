@@ -292,6 +292,36 @@ INLINE void requant8(v128_t *lo, v128_t *hi, const requant4 *rq, const qhdr *h, 
   }
 }
 
+/* The requantization mode of a packed quantized layer (see requant8): 4 and 3 float64 per channel and per tensor
+ * (accumulators small enough for it to be exact), 2 a per-tensor multiplier < 1 (no left shift, a right shift) with
+ * the fused rounding, 1 per tensor, 0 per channel. */
+INLINE int requant_mode(const qhdr *h) {
+  if (h->f64) return h->f64 == 2 ? 4 : 3;
+  if (h->uniform && h->left == 0 && h->right > 0) return 2;
+  return h->uniform ? 1 : 0;
+}
+
+/* Runs CALL(mode) with the layer's requantization mode as a compile-time constant (one specialised copy each). */
+#define WITH_REQUANT_MODE(h, CALL)                                                                                  \
+  switch (requant_mode(h)) {                                                                                         \
+    case 4: CALL(4); break;                                                                                          \
+    case 3: CALL(3); break;                                                                                          \
+    case 2: CALL(2); break;                                                                                          \
+    case 1: CALL(1); break;                                                                                          \
+    default: CALL(0);                                                                                                \
+  }
+
+/* Stores the 4x4 transpose of the 32-bit lanes of r0..r3 as four vectors at p: vector i = (r0[i], r1[i], r2[i], r3[i]). */
+INLINE void store_transposed4x4(void *p, v128_t r0, v128_t r1, v128_t r2, v128_t r3) {
+  const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+  const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  v128_t *q = (v128_t *)p;
+  wasm_v128_store(q, wasm_i64x2_shuffle(t0, t1, 0, 2));
+  wasm_v128_store(q + 1, wasm_i64x2_shuffle(t0, t1, 1, 3));
+  wasm_v128_store(q + 2, wasm_i64x2_shuffle(t2, t3, 0, 2));
+  wasm_v128_store(q + 3, wasm_i64x2_shuffle(t2, t3, 1, 3));
+}
+
 /* Clamps to [lo, hi] (relu: [0, inf], relu6: [0, 6]). */
 INLINE v128_t fclamp4(v128_t x, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(x, lo), hi); }
 

@@ -150,15 +150,9 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_
 EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow,
                          uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
                          XT *scratch) {
-  const qhdr *hd = (const qhdr *)packed;
-  /* 4, 3: per-channel, per-tensor parameters, accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
-   * left shift, a right shift), the common case, with the fused rounding. */
-  if (hd->f64 == 2) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 4);
-  else if (hd->f64) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 3);
-  else if (hd->uniform && hd->left == 0 && hd->right > 0)
-    run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 2);
-  else if (hd->uniform) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 1);
-  else run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, 0);
+#define RUN(mode) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, mode)
+  WITH_REQUANT_MODE((const qhdr *)packed, RUN)
+#undef RUN
 }
 
 /**

@@ -67,14 +67,8 @@ static void pack_rows(const float *x, uint32_t x_stride, uint32_t m0, uint32_t m
     const float *a3 = r0 + 3 < m1 ? a2 + x_stride : a2;
     uint32_t kk = 0;
     for (; kk + 4 <= k; kk += 4) {
-      const v128_t r0v = wasm_v128_load(a0 + kk), r1v = wasm_v128_load(a1 + kk);
-      const v128_t r2v = wasm_v128_load(a2 + kk), r3v = wasm_v128_load(a3 + kk);
-      const v128_t t0 = wasm_i32x4_shuffle(r0v, r1v, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2v, r3v, 0, 4, 1, 5);
-      const v128_t t2 = wasm_i32x4_shuffle(r0v, r1v, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2v, r3v, 2, 6, 3, 7);
-      wasm_v128_store(p + kk * 4, wasm_i64x2_shuffle(t0, t1, 0, 2));
-      wasm_v128_store(p + kk * 4 + 4, wasm_i64x2_shuffle(t0, t1, 1, 3));
-      wasm_v128_store(p + kk * 4 + 8, wasm_i64x2_shuffle(t2, t3, 0, 2));
-      wasm_v128_store(p + kk * 4 + 12, wasm_i64x2_shuffle(t2, t3, 1, 3));
+      store_transposed4x4(p + kk * 4, wasm_v128_load(a0 + kk), wasm_v128_load(a1 + kk), wasm_v128_load(a2 + kk),
+                          wasm_v128_load(a3 + kk));
     }
     for (; kk < k; kk++) {
       p[kk * 4] = a0[kk]; p[kk * 4 + 1] = a1[kk]; p[kk * 4 + 2] = a2[kk]; p[kk * 4 + 3] = a3[kk];

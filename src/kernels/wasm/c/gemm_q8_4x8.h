@@ -113,14 +113,7 @@ INLINE void widen_rows(uint32_t m, const XT *x, uint32_t x_stride, uint32_t k, u
     const XT *x2 = r0 + 2 < m ? x1 + x_stride : x1;
     const XT *x3 = r0 + 3 < m ? x2 + x_stride : x2;
     for (uint32_t kk = 0; kk < k; kk += 8) {
-      const v128_t r0v = EXTEND8(x + kk), r1v = EXTEND8(x1 + kk), r2v = EXTEND8(x2 + kk), r3v = EXTEND8(x3 + kk);
-      const v128_t t0 = wasm_i32x4_shuffle(r0v, r1v, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2v, r3v, 0, 4, 1, 5);
-      const v128_t t2 = wasm_i32x4_shuffle(r0v, r1v, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2v, r3v, 2, 6, 3, 7);
-      int16_t *p = xw + kk * 4;
-      wasm_v128_store(p, wasm_i64x2_shuffle(t0, t1, 0, 2));
-      wasm_v128_store(p + 8, wasm_i64x2_shuffle(t0, t1, 1, 3));
-      wasm_v128_store(p + 16, wasm_i64x2_shuffle(t2, t3, 0, 2));
-      wasm_v128_store(p + 24, wasm_i64x2_shuffle(t2, t3, 1, 3));
+      store_transposed4x4(xw + kk * 4, EXTEND8(x + kk), EXTEND8(x1 + kk), EXTEND8(x2 + kk), EXTEND8(x3 + kk));
     }
   }
 }
@@ -188,14 +181,9 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
 /** Output channels of blocks [nb0, nb1) of 8 only (one thread's share when rows are few); scratch of scratch_size. */
 EXPORT NOINLINE void FN(run_cols)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c,
                                   uint32_t c_stride, uint32_t nb0, uint32_t nb1, int16_t *scratch) {
-  const qhdr *h = (const qhdr *)packed;
-  /* 4, 3: per-channel, per-tensor parameters, accumulators small enough for the exact float64 requantization. 2: per-tensor multiplier < 1 (no
-   * left shift, a right shift), the common case, with the fused rounding. */
-  if (h->f64 == 2) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 4);
-  else if (h->f64) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 3);
-  else if (h->uniform && h->left == 0 && h->right > 0) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 2);
-  else if (h->uniform) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 1);
-  else run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, 0);
+#define RUN(mode) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, mode)
+  WITH_REQUANT_MODE((const qhdr *)packed, RUN)
+#undef RUN
 }
 
 /** C[m][0..n) for m < M: rows of x at x + m*x_stride (K bytes + 16 readable), rows of C at c + m*c_stride; scratch of
