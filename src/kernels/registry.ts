@@ -33,7 +33,7 @@ const LUT_KERNELS = lutKernels((node, g) => selectKernel(node, g, 'ref'));
 /** Every kernel the engine has. Fast variants (variant 'wasm': WebAssembly SIMD) come first, then the references. */
 export const kernels: readonly Kernel<any>[] = [
   wasmConv.conv1x1_u8_gemm4x8_simd128, wasmConv.conv1x1_i8_gemm4x8_simd128, wasmConv.conv1x1_f32_gemm4x8_simd128,
-  wasmConv.conv_u8_im2col_gemm4x8_simd128, wasmConv.conv_i8_im2col_gemm4x8_simd128, wasmConv.conv_f32_im2col_gemm4x8_simd128,
+  wasmConv.conv_u8_im2col_gemm4x8_simd128, wasmConv.conv_i8_im2col_gemm4x8_simd128, wasmConv.conv_f32_direct4x8_simd128,
   wasmConv.fc_u8_gemm4x8_simd128, wasmConv.fc_i8_gemm4x8_simd128, wasmConv.fc_f32_gemm4x8_simd128,
   wasmDw.dwconv3x3_u8_simd128, wasmDw.dwconv3x3_i8_simd128, wasmDw.dwconv3x3_f32_simd128,
   wasmDw.dwconv5x5_u8_simd128, wasmDw.dwconv5x5_i8_simd128, wasmDw.dwconv5x5_f32_simd128,

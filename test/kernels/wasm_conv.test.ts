@@ -127,8 +127,8 @@ function runWasm(k: WasmKernels, c: Case, b: ReturnType<typeof build>, seed: num
       after();
     }
     else {
-      const conv = `conv_${dt}_im2col`;
-      const bytes = e[`${conv}_scratch_size`]!(c.k, c.k, c.cin, b.ow);
+      const conv = dt === 'f32' ? 'conv_f32_direct' : `conv_${dt}_im2col`;
+      const bytes = e[`${conv}_scratch_size`]!(c.k, c.k, c.cin, b.ow, c.stride);
       const scratch = a.alloc(bytes);
       const after = guard(a, scratch + bytes);
       e[`${conv}_run`]!(xp, c.h, c.w, c.cin, c.k, c.k, b.oh, b.ow, c.stride, pad(c.h, b.oh), pad(c.w, b.ow), packed, yp, scratch);
@@ -218,16 +218,20 @@ test('FULLY_CONNECTED through the GEMM kernel', () => {
   }
 });
 
-test('full convolution (im2col): the 3x3 stride-2 stem and odd variants', () => {
+test('full convolution (im2col, float direct): the 3x3 stride-2 stem and odd variants', () => {
   let seed = 300;
   const cases: [number, number, number, number, number, number, Padding][] = [
     [15, 15, 3, 32, 3, 2, 'same'], [8, 7, 3, 16, 3, 2, 'same'], [9, 10, 5, 17, 3, 1, 'same'], [7, 9, 3, 8, 3, 2, 'valid'],
     [6, 6, 1, 3, 5, 2, 'same'],
+    // Stems whose rows hold direct tiles and padded ones on both sides, short last tiles, one-pixel images.
+    [24, 26, 3, 8, 3, 2, 'same'], [23, 31, 3, 13, 3, 2, 'same'], [20, 22, 3, 24, 3, 2, 'valid'], [1, 1, 3, 8, 3, 2, 'same'],
+    [17, 19, 2, 9, 3, 3, 'same'], [12, 13, 4, 6, 5, 1, 'valid'],
   ];
   for (const dtype of DTYPES) {
     for (const [h, w, cin, cout, k, stride, padding] of cases) {
       check({ kind: 'conv', dtype, h, w, cin, cout, k, stride, padding, activation: randomActivation(rng(seed)) }, seed++);
     }
+    seed += 20 - cases.length; // each dtype's cases keep their seeds when cases are added
   }
 });
 

@@ -1,5 +1,6 @@
 // CONV_2D and FULLY_CONNECTED on the WASM GEMM: 1x1 convolutions and fully connected layers as one GEMM over the
-// pixels (rows split across threads), other convolutions (the stem) as im2col rows + GEMM (output rows split).
+// pixels (rows split across threads), other convolutions (the stem) as im2col rows + GEMM, or directly for float
+// (output rows split).
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements } from '../../graph/index.js';
 import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore } from '../common.js';
@@ -138,7 +139,7 @@ function fullyConnected(dt: KernelDType): Kernel<GemmP> {
   });
 }
 
-interface Im2colP {
+interface FullConvP {
   t: Tasks;
   packed: number;
   scratch: TaskScratch;
@@ -146,21 +147,23 @@ interface Im2colP {
   stride: number; padTop: number; padLeft: number; es: number;
 }
 
-function convIm2col(dt: KernelDType): Kernel<Im2colP> {
+/** Quantized: im2col rows + the GEMM; float: straight from the input rows (conv_f32_direct_simd128.c). */
+function convFull(dt: KernelDType): Kernel<FullConvP> {
   const t = TYPES[dt];
-  const fn = `conv_${dt}_im2col`;
+  const fn = dt === 'f32' ? 'conv_f32_direct' : `conv_${dt}_im2col`;
+  const variant = dt === 'f32' ? 'direct4x8_simd128' : 'im2col_gemm4x8_simd128';
   return defineKernel({
-    name: `conv_${dt}_im2col_gemm4x8_simd128`,
+    name: `conv_${dt}_${variant}`,
     op: 'CONV_2D',
     dtype: dt,
-    variant: 'im2col_gemm4x8_simd128',
+    variant,
     wasm: true,
     supports(node: Node, g: Graph): boolean {
       if (node.op !== 'CONV_2D' || !gemmSupports(node, g, t)) return false;
       const a = (node as NodeOf<'CONV_2D'>).attrs;
       return a.strideH === a.strideW && a.dilationH === 1 && a.dilationW === 1;
     },
-    prepare(node: Node, g: Graph, ctx?: KernelContext): Im2colP {
+    prepare(node: Node, g: Graph, ctx?: KernelContext): FullConvP {
       const w = needWasm(ctx, node);
       const a = (node as NodeOf<'CONV_2D'>).attrs;
       const [batch, h, wd, cin] = inputTensor(g, node, 0).shape as [number, number, number, number];
@@ -169,13 +172,13 @@ function convIm2col(dt: KernelDType): Kernel<Im2colP> {
       const es = dt === 'f32' ? 4 : 1;
       const tk = tasks(w, `${fn}_run_rows`, oh);
       const scratch = taskScratch(w);
-      scratch.reserve(fns(w)[`${fn}_scratch_size`]!(kh, kw, cin, ow));
+      scratch.reserve(fns(w)[`${fn}_scratch_size`]!(kh, kw, cin, ow, a.strideH));
       return {
         t: tk, packed: packGemm(node, g, ctx, dt, kh * kw * cin, cout), scratch, batch, h, w: wd, cin, kh, kw, oh, ow,
         cout, stride: a.strideH, padTop: padBefore(a.strideH, 1, h, kh, oh), padLeft: padBefore(a.strideW, 1, wd, kw, ow), es,
       };
     },
-    run(p: Im2colP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+    run(p: FullConvP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
       const { runner, fn: f, n } = p.t;
       for (let b = 0; b < p.batch; b++) {
         const x = addr(inputs[0]!) + b * p.h * p.w * p.cin * p.es;
@@ -195,9 +198,9 @@ function convIm2col(dt: KernelDType): Kernel<Im2colP> {
 export const conv1x1_u8_gemm4x8_simd128 = conv1x1('u8');
 export const conv1x1_i8_gemm4x8_simd128 = conv1x1('i8');
 export const conv1x1_f32_gemm4x8_simd128 = conv1x1('f32');
-export const conv_u8_im2col_gemm4x8_simd128 = convIm2col('u8');
-export const conv_i8_im2col_gemm4x8_simd128 = convIm2col('i8');
-export const conv_f32_im2col_gemm4x8_simd128 = convIm2col('f32');
+export const conv_u8_im2col_gemm4x8_simd128 = convFull('u8');
+export const conv_i8_im2col_gemm4x8_simd128 = convFull('i8');
+export const conv_f32_direct4x8_simd128 = convFull('f32');
 export const fc_u8_gemm4x8_simd128 = fullyConnected('u8');
 export const fc_i8_gemm4x8_simd128 = fullyConnected('i8');
 export const fc_f32_gemm4x8_simd128 = fullyConnected('f32');

@@ -72,22 +72,21 @@ export interface WasmKernelExports {
   dwconv5x5_f32_run(x: number, h: number, w: number, oh: number, ow: number, stride: number, padTop: number,
     padLeft: number, packed: number, y: number, scratch: number): void;
 
-  /** Full convolution (the stem) as im2col + GEMM; weights packed by gemm_*_pack with k = kh*kw*cin (OHWI);
-   * scratch of scratch_size bytes. */
-  conv_u8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
+  /** Full convolution (the stem): quantized as im2col + GEMM, float directly from the input rows; weights packed by
+   * gemm_*_pack with k = kh*kw*cin (OHWI); scratch of scratch_size bytes. */
+  conv_u8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number, stride: number): number;
   conv_u8_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
     stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
-  conv_i8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
+  conv_i8_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number, stride: number): number;
   conv_i8_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
     stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
-  /** Every im2col conv also has `*_run_rows(x, h, w, cin, kh, kw, oy0, oy1, ow, stride, padTop, padLeft, packed, y,
+  /** Every full conv also has `*_run_rows(x, h, w, cin, kh, kw, oy0, oy1, ow, stride, padTop, padLeft, packed, y,
    * scratch)`: output rows [oy0, oy1) only (scratch per thread). */
   conv_u8_im2col_run_rows(x: number, h: number, w: number, cin: number, kh: number, kw: number, oy0: number,
     oy1: number, ow: number, stride: number, padTop: number, padLeft: number, packed: number, y: number,
     scratch: number): void;
-  /** Scratch size in floats. */
-  conv_f32_im2col_scratch_size(kh: number, kw: number, cin: number, ow: number): number;
-  conv_f32_im2col_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
+  conv_f32_direct_scratch_size(kh: number, kw: number, cin: number, ow: number, stride: number): number;
+  conv_f32_direct_run(x: number, h: number, w: number, cin: number, kh: number, kw: number, oh: number, ow: number,
     stride: number, padTop: number, padLeft: number, packed: number, y: number, scratch: number): void;
 
   /** params: 12 int32 (in1Offset, in2Offset, leftShift, in1Mult, in1Shift, in2Mult, in2Shift, outMult, outShift,

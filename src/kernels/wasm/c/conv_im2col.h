@@ -1,5 +1,5 @@
 /* Full convolution (stem: 3x3 stride 2 on 3 channels) as one im2col row of patches then the GEMM micro-kernel.
- * Included by conv_{u8,i8,f32}_im2col_simd128.c with XT, GEMM_RUN, GEMM_SCRATCH_SIZE, PAD_VALUE(packed), FN(name).
+ * Included by conv_{u8,i8}_im2col_simd128.c with XT, GEMM_RUN, GEMM_SCRATCH_SIZE, PAD_VALUE(packed), FN(name).
  * Weights are packed by the matching GEMM pack function with k = kh*kw*cin (OHWI flattened). */
 #include "common.h"
 
@@ -9,8 +9,10 @@ uint32_t GEMM_SCRATCH_SIZE(uint32_t m, uint32_t k);
 /* Bytes of the row of patches (plus slack for 16-byte copies), 16-byte aligned; the GEMM's scratch follows. */
 INLINE uint32_t patch_bytes(uint32_t k, uint32_t ow) { return round_up((ow * k + 16) * (uint32_t)sizeof(XT), 16); }
 
-/** Scratch bytes needed by run: one output row of patches, then the GEMM's scratch. */
-EXPORT uint32_t FN(scratch_size)(uint32_t kh, uint32_t kw, uint32_t cin, uint32_t ow) {
+/** Scratch bytes needed by run: one output row of patches, then the GEMM's scratch (stride unused: the same arguments
+ * as the float direct convolution's). */
+EXPORT uint32_t FN(scratch_size)(uint32_t kh, uint32_t kw, uint32_t cin, uint32_t ow, uint32_t stride) {
+  (void)stride;
   const uint32_t k = kh * kw * cin;
   return patch_bytes(k, ow) + GEMM_SCRATCH_SIZE(ow, k);
 }
