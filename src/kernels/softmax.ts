@@ -8,6 +8,8 @@ const f = Math.fround;
 interface SoftmaxF32 {
   depth: number;
   beta: number;
+  /** One row's exponentials. */
+  e: Float64Array;
 }
 
 function lastDim(node: Node, g: Graph): number {
@@ -22,11 +24,14 @@ export const softmax_f32_ref: Kernel<SoftmaxF32> = defineKernel({
   dtype: 'f32',
   variant: 'ref',
   supports: (node: Node, g: Graph) => node.op === 'SOFTMAX' && dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], 'float32'),
-  prepare: (node: Node, g: Graph) => ({ depth: lastDim(node, g), beta: (node as NodeOf<'SOFTMAX'>).attrs.beta }),
+  prepare: (node: Node, g: Graph) => {
+    const depth = lastDim(node, g);
+    return { depth, beta: (node as NodeOf<'SOFTMAX'>).attrs.beta, e: new Float64Array(depth) };
+  },
   run(p: SoftmaxF32, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
     const x = inputs[0] as Float32Array;
     const y = outputs[0] as Float32Array;
-    const e = new Float64Array(p.depth);
+    const e = p.e;
     for (let r = 0; r < x.length; r += p.depth) {
       let max = -Infinity;
       for (let j = 0; j < p.depth; j++) max = Math.max(max, x[r + j]!);

@@ -1,5 +1,5 @@
 // WASM quantized ADD and global average pooling against the reference ADD and AVERAGE_POOL_2D kernels
-// (byte-exact), float average pooling within a tolerance; both builds.
+// (byte-exact), float average pooling and softmax against theirs within a tolerance; both builds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Activation, DType, Node } from '../../src/graph/index.js';
@@ -87,6 +87,33 @@ test('global average pooling: u8/i8 exact, f32 within tolerance, odd sizes', () 
   for (const dtype of ['uint8', 'int8', 'float32'] as DType[]) {
     for (const [h, w, c] of [[7, 7, 1280], [1, 1, 5], [3, 5, 17], [2, 2, 33], [7, 7, 3]]) {
       poolCase(dtype, h!, w!, c!, dtype === 'float32' ? randomActivation(rng(seed)) : 'none', seed++);
+    }
+  }
+});
+
+test('float softmax: awkward depths, several rows, beta, logits whose exponentials underflow', () => {
+  let seed = 90;
+  for (const [rows, depth, spread, beta] of [[1, 1001, 20, 1], [3, 7, 5, 0.5], [2, 1, 3, 1], [1, 1000, 200, 2.5],
+    [4, 33, 1e-3, 1], [1, 5, 150, 1]] as const) {
+    const r = rng(seed++);
+    const x = Float32Array.from({ length: rows * depth }, () => (r() - 0.5) * 2 * spread);
+    const g = oneNodeGraph([tensor('x', 'float32', [rows, depth]), tensor('y', 'float32', [rows, depth])],
+      { op: 'SOFTMAX', attrs: { beta }, inputs: [0], outputs: [1] } as Node);
+    const want = runReference('softmax_f32_ref', g, { 0: x }) as Float32Array;
+    for (const k of K) {
+      const ar = new Arena(k, rng(seed));
+      const yp = ar.alloc(rows * depth * 4);
+      k.exports.softmax_f32_run(rows, depth, ar.put(x), beta, yp);
+      const got = ar.view('float32', yp, rows * depth) as Float32Array;
+      const what = `${k.flavor} softmax ${rows}x${depth} spread ${spread} beta ${beta}`;
+      // Relative to each value, plus float32's rounding of the argument beta*(x - max); exponentials below float32's
+      // normal range are flushed to 0 here.
+      for (let i = 0; i < got.length; i++) {
+        const row = Math.floor(i / depth) * depth;
+        const arg = beta * (Math.max(...x.subarray(row, row + depth)) - x[i]!);
+        const tol = Math.max((5e-7 + arg * 2 ** -23) * want[i]!, 1.2e-38);
+        assert.ok(Math.abs(got[i]! - want[i]!) <= tol, `${what}: [${i}] ${got[i]} vs ${want[i]}`);
+      }
     }
   }
 });

@@ -1,5 +1,5 @@
 // Quantized ADD of same-shape tensors, quantized MUL (same shapes or a per-channel gate), elements or pixels split
-// across threads, and global average pooling on the WASM kernels.
+// across threads, global average pooling and float softmax on the WASM kernels.
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
@@ -199,6 +199,33 @@ function gavgpool(dt: KernelDType): Kernel<PoolP> {
     },
   });
 }
+
+interface SoftmaxP {
+  e: ExportFns;
+  rows: number;
+  depth: number;
+  beta: number;
+}
+
+/** Float softmax over the last axis, beta > 0. */
+export const softmax_f32_simd128: Kernel<SoftmaxP> = defineKernel({
+  name: 'softmax_f32_simd128',
+  op: 'SOFTMAX',
+  dtype: 'f32',
+  variant: 'simd128',
+  wasm: true,
+  supports: (node: Node, g: Graph) => node.op === 'SOFTMAX' && (node as NodeOf<'SOFTMAX'>).attrs.beta > 0 &&
+    dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], 'float32') && computed(g, [node.inputs[0]!, node.outputs[0]!]),
+  prepare(node: Node, g: Graph, ctx?: KernelContext): SoftmaxP {
+    const w = needWasm(ctx, node);
+    const s = inputTensor(g, node, 0).shape;
+    const depth = s[s.length - 1] ?? 1;
+    return { e: fns(w), rows: numElements(s) / depth, depth, beta: (node as NodeOf<'SOFTMAX'>).attrs.beta };
+  },
+  run(p: SoftmaxP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+    p.e['softmax_f32_run']!(p.rows, p.depth, addr(inputs[0]!), p.beta, addr(outputs[0]!));
+  },
+});
 
 export const add_u8_simd128 = add('u8');
 export const add_i8_simd128 = add('i8');

@@ -112,6 +112,9 @@ export interface WasmKernelExports {
   gavgpool_u8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
   gavgpool_i8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
   gavgpool_f32_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number): void;
+
+  /** Softmax over rows of depth floats, beta > 0 (a polynomial exp, relative error below 2e-7). */
+  softmax_f32_run(rows: number, depth: number, x: number, beta: number, y: number): void;
 }
 
 /** Bytes past the end of an input a kernel may read (never write). */
