@@ -37,7 +37,7 @@ export const kernels: readonly Kernel<any>[] = [
   wasmConv.fc_u8_gemm4x8_simd128, wasmConv.fc_i8_gemm4x8_simd128, wasmConv.fc_f32_gemm4x8_simd128,
   wasmDw.dwconv3x3_u8_simd128, wasmDw.dwconv3x3_i8_simd128, wasmDw.dwconv3x3_f32_simd128,
   wasmDw.dwconv5x5_u8_simd128, wasmDw.dwconv5x5_i8_simd128, wasmDw.dwconv5x5_f32_simd128,
-  wasmEltwise.add_u8_simd128, wasmEltwise.add_i8_simd128, wasmEltwise.add_f32_simd128, wasmEltwise.mul_u8_simd128, wasmEltwise.mul_i8_simd128,
+  wasmEltwise.add_u8_lut8x8, wasmEltwise.add_i8_lut8x8, wasmEltwise.add_f32_simd128, wasmEltwise.mul_u8_simd128, wasmEltwise.mul_i8_simd128,
   wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
   wasmEltwise.softmax_f32_simd128,
   ...LUT_KERNELS.map(wasmLut),

@@ -1,6 +1,6 @@
 // Table kernels (8-bit hard-swish, logistic, relu, relu6, ADD/SUB/MUL with a scalar constant; in JavaScript and in
-// WASM) and the WASM MUL (same shapes, per-channel gate) against the reference kernels through one-node sessions,
-// uint8 and int8.
+// WASM), the WASM MUL (same shapes, per-channel gate) and ADD (a table of all input pairs) against the reference
+// kernels through one-node sessions, uint8 and int8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DType, Graph, Node, Tensor } from '../../src/graph/index.js';
@@ -91,6 +91,38 @@ test('WASM float ADD equals the reference bit for bit, with each fused activatio
       const [got] = fast.run(inputs);
       const [want] = new Session(g, { variant: 'ref' }).run(inputs);
       assert.deepEqual(got, want, `${activation} ${shape}`);
+    }
+  }
+});
+
+test('WASM quantized ADD (a table of every input pair) equals the reference on all 65536 pairs', () => {
+  let seed = 400;
+  for (const dtype of ['uint8', 'int8'] as DType[]) {
+    const dt = dtype === 'uint8' ? 'u8' : 'i8';
+    for (let c = 0; c < 4; c++) {
+      const r = rng(seed);
+      const [lo, hi] = dtype === 'uint8' ? [0, 255] : [-128, 127];
+      // Output scales from below the inputs' to several times their sum; activations clamp at the zero point.
+      const sa = 0.005 + r() * 0.2, sb = 0.005 + r() * 0.2;
+      const sy = c === 1 ? 6 / (60 + 100 * r()) : (sa + sb) * (0.2 + 3 * r()); // relu6: [0, 6] in 60+ steps
+      const yz = c < 2 ? randInt(r, lo + 40, hi - 40) : randInt(r, lo, lo + 30);
+      const shape = [1, 256, 256, 1];
+      const tensors: Tensor[] = [tensor('a', dtype, shape, [sa], [randInt(r, lo, hi)]),
+        tensor('b', dtype, shape, [sb], [randInt(r, lo, hi)]), tensor('y', dtype, shape, [sy], [yz])];
+      const activation = (['none', 'relu6', 'relu', 'none'] as const)[c]!;
+      const node: Node = { op: 'ADD', attrs: { activation }, inputs: [0, 1], outputs: [2] };
+      const g: Graph = { tensors, nodes: [node], inputs: [0, 1], outputs: [2], meta: { format: 'test' } };
+      const a = allocate(dtype, 65536), b = allocate(dtype, 65536);
+      const ua = new Uint8Array(a.buffer), ub = new Uint8Array(b.buffer);
+      for (let i = 0; i < 65536; i++) { ua[i] = i >> 8; ub[i] = i & 255; }
+      const fast = new Session(g);
+      assert.equal(fast.kernelNames[0], `add_${dt}_lut8x8`);
+      const [got] = fast.run([a, b]);
+      const [want] = new Session(g, { variant: 'ref' }).run([a, b]);
+      assert.ok(new Set(want as Uint8Array).size > 40, `degenerate case (${new Set(want as Uint8Array).size} values)`);
+      assert.equal(firstDiff(got as Uint8Array, want as Uint8Array), null, `${dtype} case ${c} seed ${seed}`);
+      fast.dispose();
+      seed++;
     }
   }
 });

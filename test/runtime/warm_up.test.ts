@@ -21,7 +21,7 @@ test('warm-up nodes of MobileNetV2 uint8: the cheapest node of each WASM kernel 
   const picked = warmUpNodes(g, kernels);
   const names = picked.map((i) => kernels[i]!.name);
   // The stem convolution (im2col) and the pooling run once; RESHAPE is a reference kernel.
-  assert.deepEqual([...names].sort(), ['add_u8_simd128', 'conv1x1_u8_gemm4x8_simd128', 'dwconv3x3_u8_simd128']);
+  assert.deepEqual([...names].sort(), ['add_u8_lut8x8', 'conv1x1_u8_gemm4x8_simd128', 'dwconv3x3_u8_simd128']);
   assert.equal(names[0], 'conv1x1_u8_gemm4x8_simd128');
   for (const i of picked) {
     const same = g.nodes.map((_, j) => j).filter((j) => kernels[j] === kernels[i]);

@@ -107,6 +107,10 @@ export interface WasmKernelExports {
 
   /** y[i] = table[x[i]] for i < n (8-bit elementwise ops as 256-entry tables). */
   lut8_run(n: number, x: number, table: number, y: number): void;
+  /** y[i] = table[a[i] * 256 + b[i]] for i < n (binary ops of two 8-bit tensors); table: 65536 bytes. */
+  lut8x8_run(n: number, a: number, b: number, table: number, y: number): void;
+  /** Writes every pair of bytes: a[i] = i >> 8, b[i] = i & 255 for i < 65536. */
+  lut8x8_pairs(a: number, b: number): void;
 
   /** Global average pooling; acc: channels + 8 int32 of scratch. Input and output share quantization. */
   gavgpool_u8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
