@@ -301,7 +301,8 @@ INLINE int requant_mode(const qhdr *h) {
   return h->uniform ? 1 : 0;
 }
 
-/* Runs CALL(mode) with the layer's requantization mode as a compile-time constant (one specialised copy each). */
+/* Runs CALL(mode) with the layer's requantization mode as a compile-time constant (one specialised copy each; make
+ * each copy its own function, DEFINE_PER_MODE, so that the engine compiles only the modes a model uses). */
 #define WITH_REQUANT_MODE(h, CALL)                                                                                  \
   switch (requant_mode(h)) {                                                                                         \
     case 4: CALL(4); break;                                                                                          \
@@ -310,6 +311,9 @@ INLINE int requant_mode(const qhdr *h) {
     case 1: CALL(1); break;                                                                                          \
     default: CALL(0);                                                                                                \
   }
+
+/* Defines DEF(mode) for every requantization mode (one NOINLINE function each, see WITH_REQUANT_MODE). */
+#define DEFINE_PER_MODE(DEF) DEF(4) DEF(3) DEF(2) DEF(1) DEF(0)
 
 /* Stores the 4x4 transpose of the 32-bit lanes of r0..r3 as four vectors at p: vector i = (r0[i], r1[i], r2[i], r3[i]). */
 INLINE void store_transposed4x4(void *p, v128_t r0, v128_t r1, v128_t r2, v128_t r3) {

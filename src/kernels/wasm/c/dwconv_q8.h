@@ -146,11 +146,20 @@ INLINE void run_impl(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_
   }
 }
 
+#define DEF(mode)                                                                                                  \
+  static NOINLINE void run_mode##mode(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow, \
+                                      uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed,      \
+                                      XT *out, XT *scratch) {                                                        \
+    run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, mode);                        \
+  }
+DEFINE_PER_MODE(DEF)
+#undef DEF
+
 /** As run, output rows [oy0, oy1) only (one thread's share); scratch is per caller. */
 EXPORT NOINLINE void FN(run_rows)(const XT *in, uint32_t h, uint32_t w, uint32_t oy0, uint32_t oy1, uint32_t ow,
                          uint32_t stride, uint32_t pad_top, uint32_t pad_left, const void *packed, XT *out,
                          XT *scratch) {
-#define RUN(mode) run_impl(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch, mode)
+#define RUN(mode) run_mode##mode(in, h, w, oy0, oy1, ow, stride, pad_top, pad_left, packed, out, scratch)
   WITH_REQUANT_MODE((const qhdr *)packed, RUN)
 #undef RUN
 }

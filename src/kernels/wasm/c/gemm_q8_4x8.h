@@ -178,10 +178,18 @@ INLINE void run_impl(uint32_t m, const XT *x, uint32_t x_stride, const void *pac
   }
 }
 
+#define DEF(mode)                                                                                                  \
+  static NOINLINE void run_mode##mode(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c,         \
+                                      uint32_t c_stride, uint32_t nb0, uint32_t nb1, int16_t *xw) {                  \
+    run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, xw, mode);                                               \
+  }
+DEFINE_PER_MODE(DEF)
+#undef DEF
+
 /** Output channels of blocks [nb0, nb1) of 8 only (one thread's share when rows are few); scratch of scratch_size. */
 EXPORT NOINLINE void FN(run_cols)(uint32_t m, const XT *x, uint32_t x_stride, const void *packed, XT *c,
                                   uint32_t c_stride, uint32_t nb0, uint32_t nb1, int16_t *scratch) {
-#define RUN(mode) run_impl(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch, mode)
+#define RUN(mode) run_mode##mode(m, x, x_stride, packed, c, c_stride, nb0, nb1, scratch)
   WITH_REQUANT_MODE((const qhdr *)packed, RUN)
 #undef RUN
 }
