@@ -43,6 +43,8 @@ interface Row {
   threads: number;
   version: string;
   stats?: LatencyStats;
+  /** Median over the rounds of this engine's median in the round divided by the first engine's in the same round. */
+  paired_ratio?: number;
   cold_ms?: number;
   peak_rss_mb?: number;
   check: string;
@@ -128,22 +130,32 @@ async function runCase(c: Case, rounds: number, sliceMs: number): Promise<{ rows
     process.stderr.write(`  ${c.engines[i]!.engine}/${c.engines[i]!.threads}t: ${r.error ? `FAILED: ${r.error}` : `${r.version}; ${r.check}`}\n`);
   }
   const ms = new Map<number, number[]>(live.map((i) => [i, []]));
+  const roundMedians = new Map<number, number[]>(live.map((i) => [i, []]));
   for (const i of live) await workers[i]!.ask({ cmd: 'time', input: real, sliceMs: 0, maxIters: 2 });
   for (let k = 0; k < rounds; k++) {
     const order = live.map((_, j) => live[(j + k) % live.length]!);
     for (const i of order) {
       const res = await workers[i]!.ask({ cmd: 'time', input: real, sliceMs, maxIters: 1000 });
       ms.get(i)!.push(...(res.ms as number[]));
+      roundMedians.get(i)!.push(median(res.ms as number[]));
       rows[i]!.peak_rss_mb = Number(res.rssMb);
     }
-    process.stderr.write(`  round ${k + 1}/${rounds}\r`);
+    if ((k + 1) % 5 === 0 || k + 1 === rounds) process.stderr.write(`  round ${k + 1}/${rounds}\r`);
   }
   process.stderr.write('\n');
+  const base = live[0] === 0 ? roundMedians.get(0)! : undefined;
   for (const i of live) {
     rows[i]!.stats = latencyStats(ms.get(i)!);
+    if (base) rows[i]!.paired_ratio = median(roundMedians.get(i)!.map((m, k) => m / base[k]!));
     workers[i]!.close();
   }
   return { rows, label };
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
 function table(results: { name: string; rows: Row[] }[]): string {
@@ -151,12 +163,12 @@ function table(results: { name: string; rows: Row[] }[]): string {
   const out: string[] = [];
   for (const r of results) {
     const base = r.rows[0]!.stats?.median_ms;
-    out.push(`### ${r.name}`, '', '| engine | threads | median ms | min ms | p90 ms | runs | median ÷ first row | cold ms | peak RSS MB | check |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    out.push(`### ${r.name}`, '', '| engine | threads | median ms | min ms | p90 ms | runs | median ÷ first row | paired ratio | cold ms | peak RSS MB | check |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const row of r.rows) {
       const s = row.stats;
       const ratio = s && base ? `${(s.median_ms / base).toFixed(3)}` : '—';
       const name = row.error ? `${row.engine} (FAILED: ${row.error.slice(0, 120)})` : row.version;
-      out.push(`| ${name} | ${row.threads} | ${f(s?.median_ms)} | ${f(s?.min_ms)} | ${f(s?.p90_ms)} | ${s?.runs ?? 0} | ${ratio} | ${f(row.cold_ms, 0)} | ${f(row.peak_rss_mb, 0)} | ${row.check} |`);
+      out.push(`| ${name} | ${row.threads} | ${f(s?.median_ms)} | ${f(s?.min_ms)} | ${f(s?.p90_ms)} | ${s?.runs ?? 0} | ${ratio} | ${f(row.paired_ratio, 3)} | ${f(row.cold_ms, 0)} | ${f(row.peak_rss_mb, 0)} | ${row.check} |`);
     }
     out.push('');
   }
@@ -167,8 +179,9 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick');
   const only = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : undefined;
-  const rounds = quick ? 3 : 8;
-  const sliceMs = quick ? 250 : 1000;
+  // Many short turns: a burst of load from elsewhere falls on every engine alike, and each round pairs them.
+  const rounds = quick ? 10 : 40;
+  const sliceMs = quick ? 75 : 200;
   const results: { name: string; rows: Row[]; label: string }[] = [];
   const t0 = performance.now();
   for (const c of CASES) {
@@ -182,7 +195,7 @@ async function main(): Promise<void> {
     '',
     `Node ${machine.node}, ${machine.cpu}, ${machine.cores} cores (shared machine). Latency per inference in ms, input ${photo.split('/').slice(-2).join('/')} preprocessed once; `,
     `each engine in its own process, engines take turns (${rounds} rounds of ≥${sliceMs} ms each). "cold" = load + compile + first inference in a fresh process.`,
-    `Ratios are this row's median divided by the first row's (ours); below 1 means faster than ours. Total ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+    `Ratios are this row's median divided by the first row's (ours); below 1 means faster than ours. "Paired ratio" is the median over the rounds of the same ratio within each round (robust to load that comes and goes). Total ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
     '',
     '',
   ].join('\n');
