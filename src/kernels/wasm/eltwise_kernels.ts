@@ -30,7 +30,7 @@ interface AddP {
 }
 
 /** TFLite's quantized ADD as a two-input table: add_{u8,i8}_run (SIMD, TFLite's arithmetic) computes the outputs of
- * all 65536 pairs of input bytes at prepare time, then each element is one lookup (2.5x faster than the arithmetic). */
+ * all 65536 pairs of input bytes at prepare time, then each element is one lookup (MobileNetV2: half the time). */
 function add(dt: 'u8' | 'i8'): Kernel<AddP> {
   const t = dt === 'u8' ? 'uint8' : 'int8';
   return defineKernel({
