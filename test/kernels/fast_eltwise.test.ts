@@ -1,6 +1,6 @@
 // Table kernels (8-bit hard-swish, logistic, relu, relu6, ADD/SUB/MUL with a scalar constant; in JavaScript and in
-// WASM), the WASM MUL (same shapes, per-channel gate) and ADD (a table of all input pairs) against the reference
-// kernels through one-node sessions, uint8 and int8.
+// WASM), the WASM MUL (same shapes, per-channel gate; 8-bit and float), ADD (a table of all input pairs) and float
+// HARD_SWISH against the reference kernels through one-node sessions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DType, Graph, Node, Tensor } from '../../src/graph/index.js';
@@ -124,5 +124,40 @@ test('WASM quantized ADD (a table of every input pair) equals the reference on a
       fast.dispose();
       seed++;
     }
+  }
+});
+
+test('WASM float MUL (same shapes, a per-channel gate on either side) and HARD_SWISH equal the reference value for value', () => {
+  let seed = 500;
+  for (const [a, b] of [[[1, 6, 5, 19], [1, 6, 5, 19]], [[1, 6, 5, 19], [1, 1, 1, 19]], [[1, 1, 1, 40], [1, 3, 3, 40]],
+    [[1, 2, 2, 8], [1, 1, 1, 8]], [[1, 14, 14, 72], [1, 1, 1, 72]]] as [number[], number[]][]) {
+    const activation = (['none', 'relu', 'relu6'] as const)[seed % 3]!;
+    const y = a.length === b.length && a[1]! >= b[1]! ? a : b;
+    const tensors: Tensor[] = [tensor('a', 'float32', a), tensor('b', 'float32', b), tensor('y', 'float32', y)];
+    const node: Node = { op: 'MUL', attrs: { activation }, inputs: [0, 1], outputs: [2] };
+    const g: Graph = { tensors, nodes: [node], inputs: [0, 1], outputs: [2], meta: { format: 'test' } };
+    const r = rng(seed++);
+    const inputs = [a, b].map((s) => Float32Array.from({ length: s.reduce((p, q) => p * q, 1) }, () => (r() - 0.5) * 8));
+    const fast = new Session(g);
+    assert.equal(fast.kernelNames[0], 'mul_f32_simd128');
+    const [got] = fast.run(inputs);
+    const [want] = new Session(g, { variant: 'ref' }).run(inputs);
+    assert.deepEqual(got, want, `MUL ${a} x ${b} ${activation}`);
+    fast.dispose();
+  }
+  for (const shape of [[1, 7, 5, 3], [1, 1, 1, 1], [1, 4, 4, 33]]) {
+    const n = shape.reduce((p, q) => p * q, 1);
+    const r = rng(seed++);
+    const special = [-3, 3, -0, 0, 6, -6, -2.9999998, 1e30, -1e30, 1e-40, -1e-40, NaN, Infinity, -Infinity];
+    const x = Float32Array.from({ length: n }, (_, i) => special[i] ?? (r() - 0.5) * 16);
+    const tensors: Tensor[] = [tensor('x', 'float32', shape), tensor('y', 'float32', shape)];
+    const g: Graph = { tensors, nodes: [{ op: 'HARD_SWISH', attrs: {}, inputs: [0], outputs: [1] }], inputs: [0], outputs: [1], meta: { format: 'test' } };
+    const fast = new Session(g);
+    assert.equal(fast.kernelNames[0], 'hardswish_f32_simd128');
+    const [got] = fast.run([x]);
+    const [want] = new Session(g, { variant: 'ref' }).run([x]);
+    const bad = Array.from(x.keys()).find((i) => !Object.is(got![i], want![i]));
+    assert.equal(bad, undefined, `HARD_SWISH ${shape} at ${bad}: ${x[bad!]} -> ${got![bad!]} vs ${want![bad!]}`);
+    fast.dispose();
   }
 });

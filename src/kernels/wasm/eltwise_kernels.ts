@@ -1,6 +1,6 @@
-// Quantized ADD of same-shape tensors (a table of all 65536 input pairs, built by the SIMD ADD), quantized MUL (same
-// shapes or a per-channel gate), elements or pixels split across threads, global average pooling and float softmax
-// on the WASM kernels.
+// Quantized ADD of same-shape tensors (a table of all 65536 input pairs, built by the SIMD ADD), MUL (same shapes or
+// a per-channel gate; 8-bit and float), float ADD and HARD_SWISH, elements or pixels split across threads, global
+// average pooling and float softmax on the WASM kernels.
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
@@ -120,11 +120,13 @@ interface MulP {
   /** Input index of the full operand. */
   full: number;
   params: number;
+  /** Bytes per element. */
+  es: number;
 }
 
-function mul(dt: 'u8' | 'i8'): Kernel<MulP> {
-  const t = dt === 'u8' ? 'uint8' : 'int8';
-  const ref = dt === 'u8' ? mul_u8_ref : mul_i8_ref;
+/** MUL of same shapes or with a per-channel gate; 8-bit with TFLite's arithmetic, float with its clamp. */
+function mul(dt: 'u8' | 'i8' | 'f32'): Kernel<MulP> {
+  const t = dt === 'u8' ? 'uint8' : dt === 'i8' ? 'int8' : 'float32';
   /** Index of the full-size input, or -1 when neither shape fits (same shapes, or [1,..,1,c] against [..,c]). */
   const fullInput = (node: Node, g: Graph): number => {
     const y = outputTensor(g, node).shape;
@@ -147,16 +149,22 @@ function mul(dt: 'u8' | 'i8'): Kernel<MulP> {
     prepare(node: Node, g: Graph, ctx?: KernelContext): MulP {
       const w = needWasm(ctx, node);
       const m = paramsOnly(node, g);
-      const q = ref.prepare(m.node, m.g);
       const full = fullInput(node, g);
       const y = outputTensor(g, node).shape;
       const n = numElements(y);
       const same = numElements(inputTensor(g, node, 1 - full).shape) === n;
       const c = same ? n : y[y.length - 1]!;
-      const off = full === 0 ? [q.in1Offset, q.in2Offset] : [q.in2Offset, q.in1Offset];
-      const params = w.heap.put(Int32Array.from([off[0]!, off[1]!, q.outOffset, q.mult, Math.max(q.shift, 0),
-        Math.max(-q.shift, 0), q.lo, q.hi]));
-      return { t: tasks(w, `mul_${dt}_run`, same ? 1 : Math.ceil(n / 4096)), pixels: n / c, c, full, params };
+      let params: number;
+      if (dt === 'f32') {
+        const q = prepareBinary(m.node, m.g);
+        params = w.heap.put(Float32Array.from([q.lo, q.hi]));
+      } else {
+        const q = (dt === 'u8' ? mul_u8_ref : mul_i8_ref).prepare(m.node, m.g);
+        const off = full === 0 ? [q.in1Offset, q.in2Offset] : [q.in2Offset, q.in1Offset];
+        params = w.heap.put(Int32Array.from([off[0]!, off[1]!, q.outOffset, q.mult, Math.max(q.shift, 0),
+          Math.max(-q.shift, 0), q.lo, q.hi]));
+      }
+      return { t: tasks(w, `mul_${dt}_run`, same ? 1 : Math.ceil(n / 4096)), pixels: n / c, c, full, params, es: dt === 'f32' ? 4 : 1 };
     },
     run(p: MulP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
       const a0 = addr(inputs[p.full]!), b0 = addr(inputs[1 - p.full]!), y0 = addr(outputs[0]!);
@@ -164,7 +172,7 @@ function mul(dt: 'u8' | 'i8'): Kernel<MulP> {
       for (let t = 0; t < n; t++) {
         const [r0, r1] = share(p.pixels, n, t);
         const a = runner.args(t);
-        a[0] = r1 - r0; a[1] = p.c; a[2] = a0 + r0 * p.c; a[3] = b0; a[4] = p.params; a[5] = y0 + r0 * p.c;
+        a[0] = r1 - r0; a[1] = p.c; a[2] = a0 + r0 * p.c * p.es; a[3] = b0; a[4] = p.params; a[5] = y0 + r0 * p.c * p.es;
       }
       runner.run(fn, n);
     },
@@ -211,6 +219,38 @@ function gavgpool(dt: KernelDType): Kernel<PoolP> {
   });
 }
 
+interface HardSwishP {
+  t: Tasks;
+  n: number;
+}
+
+/** Float HARD_SWISH, TFLite's float arithmetic (bit for bit with the reference kernel); elements split across
+ * threads. */
+export const hardswish_f32_simd128: Kernel<HardSwishP> = defineKernel({
+  name: 'hardswish_f32_simd128',
+  op: 'HARD_SWISH',
+  dtype: 'f32',
+  variant: 'simd128',
+  wasm: true,
+  supports: (node: Node, g: Graph) => node.op === 'HARD_SWISH' &&
+    dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], 'float32') && computed(g, [node.inputs[0]!, node.outputs[0]!]),
+  prepare(node: Node, g: Graph, ctx?: KernelContext): HardSwishP {
+    const w = needWasm(ctx, node);
+    const n = numElements(outputTensor(g, node).shape);
+    return { t: tasks(w, 'hardswish_f32_run', Math.ceil(n / 4096)), n };
+  },
+  run(p: HardSwishP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+    const x0 = addr(inputs[0]!), y0 = addr(outputs[0]!);
+    const { runner, fn, n } = p.t;
+    for (let t = 0; t < n; t++) {
+      const [i0, i1] = share(p.n, n, t, 4);
+      const a = runner.args(t);
+      a[0] = i1 - i0; a[1] = x0 + 4 * i0; a[2] = y0 + 4 * i0;
+    }
+    runner.run(fn, n);
+  },
+});
+
 interface SoftmaxP {
   e: ExportFns;
   rows: number;
@@ -242,6 +282,7 @@ export const add_u8_lut8x8 = add('u8');
 export const add_i8_lut8x8 = add('i8');
 export const mul_u8_simd128 = mul('u8');
 export const mul_i8_simd128 = mul('i8');
+export const mul_f32_simd128 = mul('f32');
 export const gavgpool_u8_simd128 = gavgpool('u8');
 export const gavgpool_i8_simd128 = gavgpool('i8');
 export const gavgpool_f32_simd128 = gavgpool('f32');

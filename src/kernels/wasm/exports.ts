@@ -104,6 +104,10 @@ export interface WasmKernelExports {
 
   /** y[i] = clamp(a[i] + b[i], range[0], range[1]) for i < n; range: 2 floats. */
   add_f32_run(n: number, a: number, b: number, range: number, y: number): void;
+  /** y[p][i] = clamp(a[p][i] * b[i], range[0], range[1]) (pixels = 1 and c = n for same shapes); range: 2 floats. */
+  mul_f32_run(pixels: number, c: number, a: number, b: number, range: number, y: number): void;
+  /** y[i] = x[i] * min(6, max(0, x[i] + 3)) / 6 for i < n, each step rounded to float32. */
+  hardswish_f32_run(n: number, x: number, y: number): void;
 
   /** y[i] = table[x[i]] for i < n (8-bit elementwise ops as 256-entry tables). */
   lut8_run(n: number, x: number, table: number, y: number): void;
