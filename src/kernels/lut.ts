@@ -1,12 +1,13 @@
-// 8-bit elementwise ops of one varying input as 256-entry tables: hard-swish, logistic, relu/relu6, and
-// ADD/SUB/MUL with a one-element constant operand. Each table is the reference kernel run on all 256 input values,
-// so results are exactly the reference's.
+// 8-bit elementwise ops of one varying input as 256-entry tables: hard-swish, logistic, relu/relu6, QUANTIZE from
+// one 8-bit type to another (requantization), and ADD/SUB/MUL with a one-element constant operand. Each table is the
+// reference kernel run on all 256 input values, so results are exactly the reference's.
 import type { DType, Graph, Node, Tensor, TypedArray } from '../graph/index.js';
 import { numElements } from '../graph/index.js';
 import { dtypesAre, inputTensor, outputTensor } from './common.js';
 import { defineKernel, type Kernel } from './kernel.js';
 
-const UNARY = new Set(['HARD_SWISH', 'LOGISTIC', 'RELU', 'RELU6']);
+const UNARY = new Set(['HARD_SWISH', 'LOGISTIC', 'RELU', 'RELU6', 'QUANTIZE']);
+const BYTES = new Set<DType>(['uint8', 'int8']);
 const BINARY = new Set(['ADD', 'SUB', 'MUL']);
 
 /** Index of the varying input of a node a table can compute, or -1. */
@@ -22,15 +23,15 @@ function varyingInput(node: Node, g: Graph): number {
   return -1;
 }
 
-/** The same node on 256-element tensors: the varying input holds every value of the dtype. */
-function tableGraph(node: Node, g: Graph, v: number, dtype: DType): { g: Graph; x: TypedArray } {
+/** The same node on 256-element tensors: the varying input holds every value of its dtype. */
+function tableGraph(node: Node, g: Graph, v: number): { g: Graph; x: TypedArray } {
   const tensors: Tensor[] = node.inputs.map((i, k) => {
     const t = g.tensors[i]!;
     return k === v ? { ...t, shape: [256], data: undefined } : { ...t, shape: [1] };
   });
   const y = outputTensor(g, node);
   tensors.push({ ...y, shape: [256], data: undefined });
-  const x = dtype === 'uint8' ? Uint8Array.from({ length: 256 }, (_, i) => i) : Int8Array.from({ length: 256 }, (_, i) => i - 128);
+  const x = tensors[v]!.dtype === 'uint8' ? Uint8Array.from({ length: 256 }, (_, i) => i) : Int8Array.from({ length: 256 }, (_, i) => i - 128);
   const mini: Node = { ...node, inputs: node.inputs.map((_, k) => k), outputs: [tensors.length - 1] } as Node;
   return { g: { tensors, nodes: [mini], inputs: [v], outputs: [tensors.length - 1], meta: g.meta }, x };
 }
@@ -38,7 +39,7 @@ function tableGraph(node: Node, g: Graph, v: number, dtype: DType): { g: Graph; 
 /** Parameters of a table kernel. */
 export interface LutP {
   v: number;
-  /** y for x + bias (bias 0 for uint8, 128 for int8). */
+  /** The output's byte for each byte of the varying input. */
   table: Uint8Array;
 }
 
@@ -52,19 +53,23 @@ function lut(dt: 'u8' | 'i8', ref: (node: Node, g: Graph) => Kernel<unknown>): K
     variant: 'lut',
     supports(node: Node, g: Graph): boolean {
       const v = varyingInput(node, g);
-      return v >= 0 && dtypesAre(g, [...node.inputs, ...node.outputs], t) &&
-        numElements(inputTensor(g, node, v).shape) === numElements(outputTensor(g, node).shape);
+      if (v < 0 || numElements(inputTensor(g, node, v).shape) !== numElements(outputTensor(g, node).shape)) return false;
+      // QUANTIZE maps one 8-bit type to either; the other ops keep the dtype.
+      return node.op === 'QUANTIZE'
+        ? BYTES.has(inputTensor(g, node, 0).dtype) && outputTensor(g, node).dtype === t
+        : dtypesAre(g, [...node.inputs, ...node.outputs], t);
     },
     prepare(node: Node, g: Graph): LutP {
       const v = varyingInput(node, g);
-      const m = tableGraph(node, g, v, t);
+      const m = tableGraph(node, g, v);
       const k = ref(m.g.nodes[0]!, m.g);
       const y = t === 'uint8' ? new Uint8Array(256) : new Int8Array(256);
       const ins = m.g.nodes[0]!.inputs.map((i) => (i === v ? m.x : m.g.tensors[i]!.data!));
       k.run(k.prepare(m.g.nodes[0]!, m.g), ins, [y]);
       const table = new Uint8Array(256);
       for (let i = 0; i < 256; i++) table[i] = y[i]! & 0xff;
-      if (t === 'int8') table.set([...table.subarray(128), ...table.subarray(0, 128)]);
+      // Indexed by the input's byte: int8 value i - 128 at row i is the byte (i + 128) & 255.
+      if (m.x instanceof Int8Array) table.set([...table.subarray(128), ...table.subarray(0, 128)]);
       return { v, table };
     },
     run(p: LutP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {

@@ -59,6 +59,18 @@ test('table kernels equal the reference on every op and both 8-bit dtypes', () =
   }
 });
 
+test('QUANTIZE from one 8-bit type to another (requantization) as a table equals the reference', () => {
+  let seed = 600;
+  for (const from of ['uint8', 'int8'] as DType[]) {
+    for (const to of ['uint8', 'int8'] as DType[]) {
+      const r = rng(seed);
+      const tensors: Tensor[] = [tensor('x', from, [1, 9, 7, 5], ...q(r, from)), tensor('y', to, [1, 9, 7, 5], ...q(r, to))];
+      const node: Node = { op: 'QUANTIZE', attrs: {}, inputs: [0], outputs: [1] } as Node;
+      check({ tensors, nodes: [node], inputs: [0], outputs: [1], meta: { format: 'test' } }, `quantize_${to === 'uint8' ? 'u8' : 'i8'}_lut_simd128`, seed++);
+    }
+  }
+});
+
 test('WASM MUL: same shapes and a per-channel gate on either side, with activations', () => {
   let seed = 100;
   for (const dtype of ['uint8', 'int8'] as DType[]) {
