@@ -16,7 +16,7 @@ type MeanMode =
   /** QuantizedMeanOrSum: float32 rescale of the mean. */
   | 'float';
 
-interface MeanP {
+export interface MeanP {
   /** For each input element, the output element it adds into. */
   outIndex: Int32Array;
   outSize: number;
@@ -58,7 +58,8 @@ function reductionMap(shape: number[], axes: Set<number>): { outIndex: Int32Arra
   return { outIndex, outSize: acc, count: total / Math.max(acc, 1) };
 }
 
-function prepare(node: Node, g: Graph): MeanP {
+/** Constants of a MEAN node (TFLite 2.9's case for its dtypes, axes and quantization). */
+export function prepareMean(node: Node, g: Graph): MeanP {
   const n = node as NodeOf<'MEAN'>;
   const x = inputTensor(g, node, 0);
   const y = outputTensor(g, node);
@@ -95,24 +96,24 @@ function meanKernel(dtype: KernelDType, t: 'float32' | 'uint8' | 'int8'): Kernel
     dtype,
     variant: 'ref',
     supports: (node: Node, g: Graph) => node.op === 'MEAN' && dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], t),
-    prepare,
+    prepare: prepareMean,
     run(p: MeanP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
       const x = inputs[0] as Float32Array | Uint8Array | Int8Array;
       const y = outputs[0] as Float32Array | Uint8Array | Int8Array;
       const sums = new Float64Array(p.outSize);
       for (let k = 0; k < x.length; k++) sums[p.outIndex[k]!]! += x[k]!;
-      for (let o = 0; o < p.outSize; o++) {
-        const s = sums[o]!;
-        let v: number;
-        if (t === 'float32') v = s / p.count;
-        else if (p.mode === 'spatial') v = multiplyByQuantizedMultiplier(s, p.mult, p.shift) + p.bias;
-        else if (p.mode === 'same') v = Math.trunc(s / p.count);
-        else v = roundf(f(f(f(f(s) / f(p.count)) * p.scale) + p.fbias)) + p.outZp;
-        if (t !== 'float32') v = v < p.min ? p.min : v > p.max ? p.max : v;
-        y[o] = v;
-      }
+      for (let o = 0; o < p.outSize; o++) y[o] = t === 'float32' ? sums[o]! / p.count : meanOfSum(p, sums[o]!);
     },
   });
+}
+
+/** The quantized output for the sum s of one output's inputs (clamped). */
+export function meanOfSum(p: MeanP, s: number): number {
+  let v: number;
+  if (p.mode === 'spatial') v = multiplyByQuantizedMultiplier(s, p.mult, p.shift) + p.bias;
+  else if (p.mode === 'same') v = Math.trunc(s / p.count);
+  else v = roundf(f(f(f(f(s) / f(p.count)) * p.scale) + p.fbias)) + p.outZp;
+  return v < p.min ? p.min : v > p.max ? p.max : v;
 }
 
 /** Float mean over constant axes. */

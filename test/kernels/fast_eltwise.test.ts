@@ -173,3 +173,19 @@ test('WASM float MUL (same shapes, a per-channel gate on either side) and HARD_S
     fast.dispose();
   }
 });
+
+test('WASM 8-bit MEAN over height and width equals the reference in each of its arithmetic cases', () => {
+  let seed = 700;
+  for (const dtype of ['uint8', 'int8'] as DType[]) {
+    for (const [h, w, c, keepDims, sameQuant] of [[7, 7, 1280, true, false], [3, 5, 17, true, true], [2, 9, 33, false, false],
+      [1, 1, 8, true, false]] as [number, number, number, boolean, boolean][]) {
+      const r = rng(seed);
+      const xq = q(r, dtype);
+      const yq = sameQuant ? xq : q(r, dtype);
+      const axes: Tensor = { name: 'axes', dtype: 'int32', shape: [2], data: Int32Array.from(seed % 2 ? [1, 2] : [-3, -2]) };
+      const tensors: Tensor[] = [tensor('x', dtype, [1, h, w, c], ...xq), axes, tensor('y', dtype, keepDims ? [1, 1, 1, c] : [1, c], ...yq)];
+      const node = { op: 'MEAN', attrs: { keepDims }, inputs: [0, 1], outputs: [2] } as Node;
+      check({ tensors, nodes: [node], inputs: [0], outputs: [2], meta: { format: 'test' } }, `mean_${dtype === 'uint8' ? 'u8' : 'i8'}_simd128`, seed++);
+    }
+  }
+});

@@ -1,12 +1,13 @@
 // Quantized ADD of same-shape tensors (a table of all 65536 input pairs, built by the SIMD ADD), MUL (same shapes or
 // a per-channel gate; 8-bit and float), float ADD and HARD_SWISH, elements or pixels split across threads, global
-// average pooling and float softmax on the WASM kernels.
+// average pooling, 8-bit MEAN over the image and float softmax on the WASM kernels.
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
 import { prepareBinary } from '../binary.js';
 import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from '../average_pool2d.js';
 import { dtypesAre, inputTensor, outputTensor } from '../common.js';
+import { meanOfSum, prepareMean, type MeanP } from '../mean.js';
 import { mul_i8_ref, mul_u8_ref } from '../mul.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
 import { share } from './context.js';
@@ -219,6 +220,52 @@ function gavgpool(dt: KernelDType): Kernel<PoolP> {
   });
 }
 
+interface MeanWasmP {
+  e: ExportFns;
+  p: MeanP;
+  pixels: number;
+  channels: number;
+  /** channels + 8 int32: the sums. */
+  acc: number;
+  memory: WebAssembly.Memory;
+  sums?: Int32Array;
+}
+
+/** 8-bit MEAN over height and width of one image (the pooling of TF2 models): the per-channel sums in WASM, then
+ * TFLite's arithmetic of the reference kernel on each sum. */
+function mean(dt: 'u8' | 'i8'): Kernel<MeanWasmP> {
+  const t = dt === 'u8' ? 'uint8' : 'int8';
+  return defineKernel({
+    name: `mean_${dt}_simd128`,
+    op: 'MEAN',
+    dtype: dt,
+    variant: 'simd128',
+    wasm: true,
+    supports(node: Node, g: Graph): boolean {
+      if (node.op !== 'MEAN' || !dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], t)) return false;
+      if (!computed(g, [node.inputs[0]!, node.outputs[0]!])) return false;
+      const xs = inputTensor(g, node, 0).shape;
+      const axes = g.tensors[node.inputs[1]!]?.data as ArrayLike<number> | undefined;
+      if (xs.length !== 4 || xs[0] !== 1 || !axes) return false;
+      const set = new Set(Array.from(axes, (a) => (a < 0 ? a + 4 : a)));
+      return set.size === 2 && set.has(1) && set.has(2);
+    },
+    prepare(node: Node, g: Graph, ctx?: KernelContext): MeanWasmP {
+      const w = needWasm(ctx, node);
+      const xs = inputTensor(g, node, 0).shape;
+      const channels = xs[3]!;
+      return { e: fns(w), p: prepareMean(node, g), pixels: xs[1]! * xs[2]!, channels, acc: w.heap.alloc((channels + 8) * 4),
+        memory: w.kernels.memory };
+    },
+    run(p: MeanWasmP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+      p.e[`gavgpool_${dt}_sums`]!(p.pixels, p.channels, addr(inputs[0]!), p.acc);
+      if (p.sums?.buffer !== p.memory.buffer) p.sums = new Int32Array(p.memory.buffer, p.acc, p.channels);
+      const y = outputs[0]!;
+      for (let c = 0; c < p.channels; c++) y[c] = meanOfSum(p.p, p.sums[c]!);
+    },
+  });
+}
+
 interface HardSwishP {
   t: Tasks;
   n: number;
@@ -286,3 +333,5 @@ export const mul_f32_simd128 = mul('f32');
 export const gavgpool_u8_simd128 = gavgpool('u8');
 export const gavgpool_i8_simd128 = gavgpool('i8');
 export const gavgpool_f32_simd128 = gavgpool('f32');
+export const mean_u8_simd128 = mean('u8');
+export const mean_i8_simd128 = mean('i8');

@@ -120,6 +120,9 @@ export interface WasmKernelExports {
   gavgpool_u8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
   gavgpool_i8_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number, acc: number): void;
   gavgpool_f32_run(pixels: number, channels: number, x: number, outMin: number, outMax: number, y: number): void;
+  /** acc[c] = the sum of x[p][c] over the pixels (acc: channels + 8 int32). */
+  gavgpool_u8_sums(pixels: number, channels: number, x: number, acc: number): void;
+  gavgpool_i8_sums(pixels: number, channels: number, x: number, acc: number): void;
 
   /** Softmax over rows of depth floats, beta > 0 (a polynomial exp, relative error below 2e-7). */
   softmax_f32_run(rows: number, depth: number, x: number, beta: number, y: number): void;

@@ -3,9 +3,8 @@
  * Included by gavgpool_{u8,i8}_simd128.c with XT, LOAD8, FN(name). */
 #include "common.h"
 
-/** out[c] for c < channels from in[pixels][channels]; acc: channels + 8 int32 scratch. */
-EXPORT void FN(run)(uint32_t pixels, uint32_t channels, const XT *in, int32_t out_min, int32_t out_max,
-                    XT *out, int32_t *acc) {
+/** acc[c] = sum of in[p][c] over p < pixels, for c < channels (acc: channels + 8 int32). */
+EXPORT void FN(sums)(uint32_t pixels, uint32_t channels, const XT *in, int32_t *acc) {
   for (uint32_t c = 0; c < channels; c += 8) {
     v128_t lo = wasm_i32x4_splat(0), hi = lo;
     const XT *p = in + c;
@@ -17,6 +16,12 @@ EXPORT void FN(run)(uint32_t pixels, uint32_t channels, const XT *in, int32_t ou
     wasm_v128_store(acc + c, lo);
     wasm_v128_store(acc + c + 4, hi);
   }
+}
+
+/** out[c] for c < channels from in[pixels][channels]; acc: channels + 8 int32 scratch. */
+EXPORT void FN(run)(uint32_t pixels, uint32_t channels, const XT *in, int32_t out_min, int32_t out_max,
+                    XT *out, int32_t *acc) {
+  FN(sums)(pixels, channels, in, acc);
   const int32_t count = (int32_t)pixels;
   for (uint32_t c = 0; c < channels; c++) {
     const int32_t s = acc[c];
