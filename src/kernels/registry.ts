@@ -41,6 +41,7 @@ export const kernels: readonly Kernel<any>[] = [
   wasmEltwise.hardswish_f32_simd128,
   wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
   wasmEltwise.softmax_f32_simd128, wasmEltwise.mean_u8_simd128, wasmEltwise.mean_i8_simd128,
+  wasmEltwise.mean_f32_simd128,
   ...LUT_KERNELS.map(wasmLut),
   ...LUT_KERNELS,
   conv2d_f32_ref, conv2d_u8_ref, conv2d_i8_ref,

@@ -7,7 +7,7 @@ import type { DType, Graph, Node, Tensor } from '../../src/graph/index.js';
 import { allocate } from '../../src/graph/index.js';
 import { kernelByName } from '../../src/kernels/registry.js';
 import { Session } from '../../src/runtime/index.js';
-import { firstDiff, randInt, randomArray, rng, tensor } from './wasm_helpers.js';
+import { firstDiff, maxRelErr, randInt, randomArray, rng, tensor } from './wasm_helpers.js';
 
 function q(r: () => number, dtype: DType): [number[], number[]] {
   const [lo, hi] = dtype === 'uint8' ? [0, 255] : [-128, 127];
@@ -174,7 +174,7 @@ test('WASM float MUL (same shapes, a per-channel gate on either side) and HARD_S
   }
 });
 
-test('WASM 8-bit MEAN over height and width equals the reference in each of its arithmetic cases', () => {
+test('WASM MEAN over height and width equals the reference in each of its 8-bit arithmetic cases, float within 1e-6', () => {
   let seed = 700;
   for (const dtype of ['uint8', 'int8'] as DType[]) {
     for (const [h, w, c, keepDims, sameQuant] of [[7, 7, 1280, true, false], [3, 5, 17, true, true], [2, 9, 33, false, false],
@@ -187,5 +187,19 @@ test('WASM 8-bit MEAN over height and width equals the reference in each of its 
       const node = { op: 'MEAN', attrs: { keepDims }, inputs: [0, 1], outputs: [2] } as Node;
       check({ tensors, nodes: [node], inputs: [0], outputs: [2], meta: { format: 'test' } }, `mean_${dtype === 'uint8' ? 'u8' : 'i8'}_simd128`, seed++);
     }
+  }
+  // Float: float32 sums, within 1e-6 of the reference's float64 ones.
+  for (const [h, w, c, keepDims] of [[7, 7, 256, true], [3, 5, 17, false], [1, 1, 3, true]] as [number, number, number, boolean][]) {
+    const r = rng(seed++);
+    const axes: Tensor = { name: 'axes', dtype: 'int32', shape: [2], data: Int32Array.from([1, 2]) };
+    const tensors: Tensor[] = [tensor('x', 'float32', [1, h, w, c]), axes, tensor('y', 'float32', keepDims ? [1, 1, 1, c] : [1, c])];
+    const g: Graph = { tensors, nodes: [{ op: 'MEAN', attrs: { keepDims }, inputs: [0, 1], outputs: [2] } as Node], inputs: [0], outputs: [2], meta: { format: 'test' } };
+    const x = Float32Array.from({ length: h * w * c }, () => (r() - 0.5) * 10);
+    const fast = new Session(g);
+    assert.equal(fast.kernelNames[0], 'mean_f32_simd128');
+    const [got] = fast.run([x]);
+    const [want] = new Session(g, { variant: 'ref' }).run([x]);
+    assert.ok(maxRelErr(got as Float32Array, want as Float32Array) <= 1e-6, `float MEAN ${h}x${w}x${c}`);
+    fast.dispose();
   }
 });

@@ -1,6 +1,6 @@
 // Quantized ADD of same-shape tensors (a table of all 65536 input pairs, built by the SIMD ADD), MUL (same shapes or
 // a per-channel gate; 8-bit and float), float ADD and HARD_SWISH, elements or pixels split across threads, global
-// average pooling, 8-bit MEAN over the image and float softmax on the WASM kernels.
+// average pooling, MEAN over the image and float softmax on the WASM kernels.
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
@@ -231,10 +231,11 @@ interface MeanWasmP {
   sums?: Int32Array;
 }
 
-/** 8-bit MEAN over height and width of one image (the pooling of TF2 models): the per-channel sums in WASM, then
- * TFLite's arithmetic of the reference kernel on each sum. */
-function mean(dt: 'u8' | 'i8'): Kernel<MeanWasmP> {
-  const t = dt === 'u8' ? 'uint8' : 'int8';
+/** MEAN over height and width of one image (the pooling of TF2 and Keras models): 8-bit, the per-channel sums in
+ * WASM, then TFLite's arithmetic of the reference kernel on each sum; float, the global average pooling kernel
+ * (float32 sums). */
+function mean(dt: 'u8' | 'i8' | 'f32'): Kernel<MeanWasmP> {
+  const t = dt === 'u8' ? 'uint8' : dt === 'i8' ? 'int8' : 'float32';
   return defineKernel({
     name: `mean_${dt}_simd128`,
     op: 'MEAN',
@@ -258,6 +259,10 @@ function mean(dt: 'u8' | 'i8'): Kernel<MeanWasmP> {
         memory: w.kernels.memory };
     },
     run(p: MeanWasmP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+      if (dt === 'f32') {
+        p.e['gavgpool_f32_run']!(p.pixels, p.channels, addr(inputs[0]!), -Infinity, Infinity, addr(outputs[0]!));
+        return;
+      }
       p.e[`gavgpool_${dt}_sums`]!(p.pixels, p.channels, addr(inputs[0]!), p.acc);
       if (p.sums?.buffer !== p.memory.buffer) p.sums = new Int32Array(p.memory.buffer, p.acc, p.channels);
       const y = outputs[0]!;
@@ -335,3 +340,4 @@ export const gavgpool_i8_simd128 = gavgpool('i8');
 export const gavgpool_f32_simd128 = gavgpool('f32');
 export const mean_u8_simd128 = mean('u8');
 export const mean_i8_simd128 = mean('i8');
+export const mean_f32_simd128 = mean('f32');
