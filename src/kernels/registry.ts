@@ -26,6 +26,7 @@ import { sub_f32_ref, sub_i8_ref, sub_u8_ref } from './sub.js';
 import * as wasmConv from './wasm/conv_kernels.js';
 import * as wasmDw from './wasm/dwconv_kernels.js';
 import * as wasmEltwise from './wasm/eltwise_kernels.js';
+import * as wasmPad from './wasm/pad_kernels.js';
 import { wasmLut } from './wasm/lut_kernels.js';
 
 const LUT_KERNELS = lutKernels((node, g) => selectKernel(node, g, 'ref'));
@@ -42,6 +43,7 @@ export const kernels: readonly Kernel<any>[] = [
   wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
   wasmEltwise.softmax_f32_simd128, wasmEltwise.mean_u8_simd128, wasmEltwise.mean_i8_simd128,
   wasmEltwise.mean_f32_simd128,
+  wasmPad.pad_u8_simd128, wasmPad.pad_i8_simd128, wasmPad.pad_f32_simd128,
   ...LUT_KERNELS.map(wasmLut),
   ...LUT_KERNELS,
   conv2d_f32_ref, conv2d_u8_ref, conv2d_i8_ref,

@@ -124,6 +124,11 @@ export interface WasmKernelExports {
   gavgpool_u8_sums(pixels: number, channels: number, x: number, acc: number): void;
   gavgpool_i8_sums(pixels: number, channels: number, x: number, acc: number): void;
 
+  /** PAD on height and width: output rows [oy0, oy1) of out[oh][ow][px bytes], in[h][w][px bytes] at (top, left),
+   * the rest `value` bytes. */
+  pad_hw_run(x: number, h: number, w: number, px: number, top: number, left: number, oh: number, ow: number,
+    value: number, y: number, oy0: number, oy1: number): void;
+
   /** Softmax over rows of depth floats, beta > 0 (a polynomial exp, relative error below 2e-7). */
   softmax_f32_run(rows: number, depth: number, x: number, beta: number, y: number): void;
 }
