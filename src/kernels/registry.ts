@@ -39,7 +39,7 @@ export const kernels: readonly Kernel<any>[] = [
   wasmDw.dwconv3x3_u8_simd128, wasmDw.dwconv3x3_i8_simd128, wasmDw.dwconv3x3_f32_simd128,
   wasmDw.dwconv5x5_u8_simd128, wasmDw.dwconv5x5_i8_simd128, wasmDw.dwconv5x5_f32_simd128,
   wasmEltwise.add_u8_lut8x8, wasmEltwise.add_i8_lut8x8, wasmEltwise.add_f32_simd128, wasmEltwise.mul_u8_simd128, wasmEltwise.mul_i8_simd128, wasmEltwise.mul_f32_simd128,
-  wasmEltwise.hardswish_f32_simd128,
+  wasmEltwise.hardswish_f32_simd128, wasmEltwise.add_f32_scalar_simd128, wasmEltwise.mul_f32_scalar_simd128,
   wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
   wasmEltwise.softmax_f32_simd128, wasmEltwise.mean_u8_simd128, wasmEltwise.mean_i8_simd128,
   wasmEltwise.mean_f32_simd128,

@@ -203,3 +203,29 @@ test('WASM MEAN over height and width equals the reference in each of its 8-bit 
     fast.dispose();
   }
 });
+
+test('WASM float ADD and MUL with a one-element constant equal the reference value for value', () => {
+  let seed = 800;
+  for (const op of ['ADD', 'MUL'] as const) {
+    for (const constFirst of [false, true]) {
+      for (const shape of [[1, 1, 1, 72], [1, 5, 7, 3], [2, 9]]) {
+        const activation = (['none', 'relu', 'relu6'] as const)[seed % 3]!;
+        const r = rng(seed++);
+        const c: Tensor = { name: 'c', dtype: 'float32', shape: [1], data: Float32Array.from([op === 'ADD' ? 3 : 1 / 6 + r()]) };
+        const tensors: Tensor[] = [tensor('x', 'float32', shape), c, tensor('y', 'float32', shape)];
+        const node: Node = { op, attrs: { activation }, inputs: constFirst ? [1, 0] : [0, 1], outputs: [2] };
+        const g: Graph = { tensors, nodes: [node], inputs: [0], outputs: [2], meta: { format: 'test' } };
+        const n = shape.reduce((p, q) => p * q, 1);
+        const special = [-3, 3, -0, 0, 1e30, -1e-40, NaN, Infinity, -Infinity];
+        const x = Float32Array.from({ length: n }, (_, i) => special[i] ?? (r() - 0.5) * 16);
+        const fast = new Session(g);
+        assert.equal(fast.kernelNames[0], `${op.toLowerCase()}_f32_scalar_simd128`);
+        const [got] = fast.run([x]);
+        const [want] = new Session(g, { variant: 'ref' }).run([x]);
+        const bad = Array.from(x.keys()).find((i) => !Object.is(got![i], want![i]));
+        assert.equal(bad, undefined, `${op} ${shape} ${activation}: at ${bad}: ${got![bad!]} vs ${want![bad!]}`);
+        fast.dispose();
+      }
+    }
+  }
+});

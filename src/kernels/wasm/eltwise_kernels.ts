@@ -113,6 +113,56 @@ export const add_f32_simd128: Kernel<AddF32P> = defineKernel({
   },
 });
 
+interface ScalarF32P {
+  t: Tasks;
+  n: number;
+  /** Input index of the tensor (the other is the constant). */
+  v: number;
+  /** 3 floats: the constant, the clamp's low and high. */
+  params: number;
+}
+
+/** Float ADD or MUL of a computed tensor and a one-element constant, with the fused clamp. */
+function scalarF32(op: 'ADD' | 'MUL'): Kernel<ScalarF32P> {
+  const fn = op === 'ADD' ? 'scalar_add_f32_run' : 'scalar_mul_f32_run';
+  const tensorInput = (node: Node, g: Graph): number => {
+    const one = (i: number): boolean => inputTensor(g, node, i).data !== undefined && numElements(inputTensor(g, node, i).shape) === 1;
+    return one(1) && computed(g, [node.inputs[0]!]) ? 0 : one(0) && computed(g, [node.inputs[1]!]) ? 1 : -1;
+  };
+  return defineKernel({
+    name: `${op.toLowerCase()}_f32_scalar_simd128`,
+    op,
+    dtype: 'f32',
+    variant: 'scalar_simd128',
+    wasm: true,
+    supports: (node: Node, g: Graph) => node.op === op && node.inputs.length === 2 &&
+      dtypesAre(g, [...node.inputs, ...node.outputs], 'float32') && computed(g, node.outputs) && tensorInput(node, g) >= 0 &&
+      numElements(inputTensor(g, node, tensorInput(node, g)).shape) === numElements(outputTensor(g, node).shape),
+    prepare(node: Node, g: Graph, ctx?: KernelContext): ScalarF32P {
+      const w = needWasm(ctx, node);
+      const v = tensorInput(node, g);
+      const m = paramsOnly(node, g);
+      const q = prepareBinary(m.node, m.g);
+      const s = (inputTensor(g, node, 1 - v).data as Float32Array)[0]!;
+      const n = numElements(outputTensor(g, node).shape);
+      return { t: tasks(w, fn, Math.ceil(n / 4096)), n, v, params: w.heap.put(Float32Array.from([s, q.lo, q.hi])) };
+    },
+    run(p: ScalarF32P, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
+      const x0 = addr(inputs[p.v]!), y0 = addr(outputs[0]!);
+      const { runner, fn: f, n } = p.t;
+      for (let t = 0; t < n; t++) {
+        const [i0, i1] = share(p.n, n, t, 4);
+        const a = runner.args(t);
+        a[0] = i1 - i0; a[1] = x0 + 4 * i0; a[2] = p.params; a[3] = y0 + 4 * i0;
+      }
+      runner.run(f, n);
+    },
+  });
+}
+
+export const add_f32_scalar_simd128 = scalarF32('ADD');
+export const mul_f32_scalar_simd128 = scalarF32('MUL');
+
 interface MulP {
   t: Tasks;
   /** Rows of `c` elements of the full operand; the other operand is one row (or all rows when same shape). */

@@ -106,6 +106,9 @@ export interface WasmKernelExports {
   add_f32_run(n: number, a: number, b: number, range: number, y: number): void;
   /** y[p][i] = clamp(a[p][i] * b[i], range[0], range[1]) (pixels = 1 and c = n for same shapes); range: 2 floats. */
   mul_f32_run(pixels: number, c: number, a: number, b: number, range: number, y: number): void;
+  /** y[i] = clamp(x[i] + p[0] (or * p[0]), p[1], p[2]) for i < n: a tensor and a one-element constant; p: 3 floats. */
+  scalar_add_f32_run(n: number, x: number, p: number, y: number): void;
+  scalar_mul_f32_run(n: number, x: number, p: number, y: number): void;
   /** y[i] = x[i] * min(6, max(0, x[i] + 3)) / 6 for i < n, each step rounded to float32. */
   hardswish_f32_run(n: number, x: number, y: number): void;
 
