@@ -27,6 +27,8 @@ import * as wasmConv from './wasm/conv_kernels.js';
 import * as wasmDw from './wasm/dwconv_kernels.js';
 import * as wasmEltwise from './wasm/eltwise_kernels.js';
 import * as wasmPad from './wasm/pad_kernels.js';
+import * as wasmPool from './wasm/pool_kernels.js';
+import * as wasmUnary from './wasm/unary_kernels.js';
 import { wasmLut } from './wasm/lut_kernels.js';
 
 const LUT_KERNELS = lutKernels((node, g) => selectKernel(node, g, 'ref'));
@@ -39,10 +41,10 @@ export const kernels: readonly Kernel<any>[] = [
   wasmDw.dwconv3x3_u8_simd128, wasmDw.dwconv3x3_i8_simd128, wasmDw.dwconv3x3_f32_simd128,
   wasmDw.dwconv5x5_u8_simd128, wasmDw.dwconv5x5_i8_simd128, wasmDw.dwconv5x5_f32_simd128,
   wasmEltwise.add_u8_lut8x8, wasmEltwise.add_i8_lut8x8, wasmEltwise.add_f32_simd128, wasmEltwise.mul_u8_simd128, wasmEltwise.mul_i8_simd128, wasmEltwise.mul_f32_simd128,
-  wasmEltwise.hardswish_f32_simd128, wasmEltwise.add_f32_scalar_simd128, wasmEltwise.mul_f32_scalar_simd128,
-  wasmEltwise.gavgpool_u8_simd128, wasmEltwise.gavgpool_i8_simd128, wasmEltwise.gavgpool_f32_simd128,
-  wasmEltwise.softmax_f32_simd128, wasmEltwise.mean_u8_simd128, wasmEltwise.mean_i8_simd128,
-  wasmEltwise.mean_f32_simd128,
+  wasmUnary.hardswish_f32_simd128, wasmEltwise.add_f32_scalar_simd128, wasmEltwise.mul_f32_scalar_simd128,
+  wasmPool.gavgpool_u8_simd128, wasmPool.gavgpool_i8_simd128, wasmPool.gavgpool_f32_simd128,
+  wasmUnary.softmax_f32_simd128, wasmPool.mean_u8_simd128, wasmPool.mean_i8_simd128,
+  wasmPool.mean_f32_simd128,
   wasmPad.pad_u8_simd128, wasmPad.pad_i8_simd128, wasmPad.pad_f32_simd128,
   ...LUT_KERNELS.map(wasmLut),
   ...LUT_KERNELS,

@@ -1,17 +1,15 @@
-// Quantized ADD of same-shape tensors (a table of all 65536 input pairs, built by the SIMD ADD), MUL (same shapes or
-// a per-channel gate; 8-bit and float), float ADD and HARD_SWISH, elements or pixels split across threads, global
-// average pooling, MEAN over the image and float softmax on the WASM kernels.
-import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
+// Binary elementwise ops on the WASM kernels: quantized ADD of same-shape tensors (a table of all 65536 input pairs,
+// built by the SIMD ADD), float ADD, MUL (same shapes or a per-channel gate; 8-bit and float), float ADD and MUL with
+// a one-element constant; elements or pixels split across threads.
+import type { Graph, Node, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
 import { prepareBinary } from '../binary.js';
-import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from '../average_pool2d.js';
 import { dtypesAre, inputTensor, outputTensor } from '../common.js';
-import { meanOfSum, prepareMean, type MeanP } from '../mean.js';
 import { mul_i8_ref, mul_u8_ref } from '../mul.js';
-import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
+import { defineKernel, type Kernel, type KernelContext } from '../kernel.js';
 import { share } from './context.js';
-import { addr, computed, fns, needWasm, tasks, type ExportFns, type Tasks } from './kernel_common.js';
+import { addr, computed, fns, needWasm, tasks, type Tasks } from './kernel_common.js';
 
 /** The node on one-element tensors of the same dtypes and quantization: prepares a reference kernel's constants
  * without its broadcast index maps (which the WASM kernels do not use). */
@@ -230,164 +228,8 @@ function mul(dt: 'u8' | 'i8' | 'f32'): Kernel<MulP> {
   });
 }
 
-interface PoolP {
-  e: ExportFns;
-  pixels: number;
-  channels: number;
-  lo: number;
-  hi: number;
-  acc: number;
-}
-
-function gavgpool(dt: KernelDType): Kernel<PoolP> {
-  const t = dt === 'f32' ? 'float32' : dt === 'u8' ? 'uint8' : 'int8';
-  const ref = dt === 'f32' ? avgpool_f32_ref : dt === 'u8' ? avgpool_u8_ref : avgpool_i8_ref;
-  const fn = `gavgpool_${dt}_run`;
-  return defineKernel({
-    name: `gavgpool_${dt}_simd128`,
-    op: 'AVERAGE_POOL_2D',
-    dtype: dt,
-    variant: 'simd128',
-    wasm: true,
-    supports(node: Node, g: Graph): boolean {
-      if (node.op !== 'AVERAGE_POOL_2D' || !dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], t)) return false;
-      if (!computed(g, [node.inputs[0]!, node.outputs[0]!])) return false;
-      const a = (node as NodeOf<'AVERAGE_POOL_2D'>).attrs;
-      const xs = inputTensor(g, node, 0).shape;
-      const ys = outputTensor(g, node).shape;
-      return xs[0] === 1 && a.filterH === xs[1] && a.filterW === xs[2] && ys[1] === 1 && ys[2] === 1;
-    },
-    prepare(node: Node, g: Graph, ctx?: KernelContext): PoolP {
-      const w = needWasm(ctx, node);
-      const { lo, hi } = ref.prepare(node, g);
-      const xs = inputTensor(g, node, 0).shape;
-      const channels = xs[3]!;
-      return { e: fns(w), pixels: xs[1]! * xs[2]!, channels, lo, hi, acc: dt === 'f32' ? 0 : w.heap.alloc((channels + 8) * 4) };
-    },
-    run(p: PoolP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
-      p.e[fn]!(p.pixels, p.channels, addr(inputs[0]!), p.lo, p.hi, addr(outputs[0]!), p.acc);
-    },
-  });
-}
-
-interface MeanWasmP {
-  e: ExportFns;
-  p: MeanP;
-  pixels: number;
-  channels: number;
-  /** channels + 8 int32: the sums. */
-  acc: number;
-  memory: WebAssembly.Memory;
-  sums?: Int32Array;
-}
-
-/** MEAN over height and width of one image (the pooling of TF2 and Keras models): 8-bit, the per-channel sums in
- * WASM, then TFLite's arithmetic of the reference kernel on each sum; float, the global average pooling kernel
- * (float32 sums). */
-function mean(dt: 'u8' | 'i8' | 'f32'): Kernel<MeanWasmP> {
-  const t = dt === 'u8' ? 'uint8' : dt === 'i8' ? 'int8' : 'float32';
-  return defineKernel({
-    name: `mean_${dt}_simd128`,
-    op: 'MEAN',
-    dtype: dt,
-    variant: 'simd128',
-    wasm: true,
-    supports(node: Node, g: Graph): boolean {
-      if (node.op !== 'MEAN' || !dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], t)) return false;
-      if (!computed(g, [node.inputs[0]!, node.outputs[0]!])) return false;
-      const xs = inputTensor(g, node, 0).shape;
-      const axes = g.tensors[node.inputs[1]!]?.data as ArrayLike<number> | undefined;
-      if (xs.length !== 4 || xs[0] !== 1 || !axes) return false;
-      const set = new Set(Array.from(axes, (a) => (a < 0 ? a + 4 : a)));
-      return set.size === 2 && set.has(1) && set.has(2);
-    },
-    prepare(node: Node, g: Graph, ctx?: KernelContext): MeanWasmP {
-      const w = needWasm(ctx, node);
-      const xs = inputTensor(g, node, 0).shape;
-      const channels = xs[3]!;
-      return { e: fns(w), p: prepareMean(node, g), pixels: xs[1]! * xs[2]!, channels, acc: w.heap.alloc((channels + 8) * 4),
-        memory: w.kernels.memory };
-    },
-    run(p: MeanWasmP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
-      if (dt === 'f32') {
-        p.e['gavgpool_f32_run']!(p.pixels, p.channels, addr(inputs[0]!), -Infinity, Infinity, addr(outputs[0]!));
-        return;
-      }
-      p.e[`gavgpool_${dt}_sums`]!(p.pixels, p.channels, addr(inputs[0]!), p.acc);
-      if (p.sums?.buffer !== p.memory.buffer) p.sums = new Int32Array(p.memory.buffer, p.acc, p.channels);
-      const y = outputs[0]!;
-      for (let c = 0; c < p.channels; c++) y[c] = meanOfSum(p.p, p.sums[c]!);
-    },
-  });
-}
-
-interface HardSwishP {
-  t: Tasks;
-  n: number;
-}
-
-/** Float HARD_SWISH, TFLite's float arithmetic (bit for bit with the reference kernel); elements split across
- * threads. */
-export const hardswish_f32_simd128: Kernel<HardSwishP> = defineKernel({
-  name: 'hardswish_f32_simd128',
-  op: 'HARD_SWISH',
-  dtype: 'f32',
-  variant: 'simd128',
-  wasm: true,
-  supports: (node: Node, g: Graph) => node.op === 'HARD_SWISH' &&
-    dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], 'float32') && computed(g, [node.inputs[0]!, node.outputs[0]!]),
-  prepare(node: Node, g: Graph, ctx?: KernelContext): HardSwishP {
-    const w = needWasm(ctx, node);
-    const n = numElements(outputTensor(g, node).shape);
-    return { t: tasks(w, 'hardswish_f32_run', Math.ceil(n / 4096)), n };
-  },
-  run(p: HardSwishP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
-    const x0 = addr(inputs[0]!), y0 = addr(outputs[0]!);
-    const { runner, fn, n } = p.t;
-    for (let t = 0; t < n; t++) {
-      const [i0, i1] = share(p.n, n, t, 4);
-      const a = runner.args(t);
-      a[0] = i1 - i0; a[1] = x0 + 4 * i0; a[2] = y0 + 4 * i0;
-    }
-    runner.run(fn, n);
-  },
-});
-
-interface SoftmaxP {
-  e: ExportFns;
-  rows: number;
-  depth: number;
-  beta: number;
-}
-
-/** Float softmax over the last axis, beta > 0. */
-export const softmax_f32_simd128: Kernel<SoftmaxP> = defineKernel({
-  name: 'softmax_f32_simd128',
-  op: 'SOFTMAX',
-  dtype: 'f32',
-  variant: 'simd128',
-  wasm: true,
-  supports: (node: Node, g: Graph) => node.op === 'SOFTMAX' && (node as NodeOf<'SOFTMAX'>).attrs.beta > 0 &&
-    dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], 'float32') && computed(g, [node.inputs[0]!, node.outputs[0]!]),
-  prepare(node: Node, g: Graph, ctx?: KernelContext): SoftmaxP {
-    const w = needWasm(ctx, node);
-    const s = inputTensor(g, node, 0).shape;
-    const depth = s[s.length - 1] ?? 1;
-    return { e: fns(w), rows: numElements(s) / depth, depth, beta: (node as NodeOf<'SOFTMAX'>).attrs.beta };
-  },
-  run(p: SoftmaxP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
-    p.e['softmax_f32_run']!(p.rows, p.depth, addr(inputs[0]!), p.beta, addr(outputs[0]!));
-  },
-});
-
 export const add_u8_lut8x8 = add('u8');
 export const add_i8_lut8x8 = add('i8');
 export const mul_u8_simd128 = mul('u8');
 export const mul_i8_simd128 = mul('i8');
 export const mul_f32_simd128 = mul('f32');
-export const gavgpool_u8_simd128 = gavgpool('u8');
-export const gavgpool_i8_simd128 = gavgpool('i8');
-export const gavgpool_f32_simd128 = gavgpool('f32');
-export const mean_u8_simd128 = mean('u8');
-export const mean_i8_simd128 = mean('i8');
-export const mean_f32_simd128 = mean('f32');
