@@ -3,7 +3,7 @@
 // reference kernel run on all 256 input values, so results are exactly the reference's.
 import type { DType, Graph, Node, Tensor, TypedArray } from '../graph/index.js';
 import { numElements } from '../graph/index.js';
-import { dtypesAre, inputTensor, outputTensor } from './common.js';
+import { dtypesAre, inputTensor, outputTensor, tensorDType } from './common.js';
 import { defineKernel, type Kernel } from './kernel.js';
 
 const UNARY = new Set(['HARD_SWISH', 'LOGISTIC', 'RELU', 'RELU6', 'QUANTIZE']);
@@ -44,7 +44,7 @@ export interface LutP {
 }
 
 function lut(dt: 'u8' | 'i8', ref: (node: Node, g: Graph) => Kernel<unknown>): Kernel<LutP> {
-  const t = dt === 'u8' ? 'uint8' : 'int8';
+  const t = tensorDType(dt);
   return defineKernel({
     name: `eltwise_${dt}_lut`,
     // The op of the registry entry is irrelevant: the runtime looks kernels up by node op, see `ops`.

@@ -1,16 +1,13 @@
 // CONV_2D and FULLY_CONNECTED on the WASM GEMM: 1x1 convolutions and fully connected layers as one GEMM over the
 // pixels (rows split across threads), other convolutions (the stem) as im2col rows + GEMM, or directly for float
 // (output rows split).
-import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
+import type { DType, Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { numElements } from '../../graph/index.js';
-import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore } from '../common.js';
-import { constData, convQuant, floatBias } from '../conv_quant.js';
+import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore, tensorDType } from '../common.js';
+import { convQuant, floatBias } from '../conv_quant.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
 import { share, type WasmContext } from './context.js';
 import { addr, computed, fns, needWasm, taskScratch, tasks, uniform, type TaskScratch, type Tasks } from './kernel_common.js';
-
-type T = 'float32' | 'uint8' | 'int8';
-const TYPES: Record<KernelDType, T> = { f32: 'float32', u8: 'uint8', i8: 'int8' };
 
 /** Packs filter [n][k] (OHWI flattened) and bias for the GEMM of that dtype; returns the packed address. */
 function packGemm(node: Node, g: Graph, ctx: KernelContext | undefined, dt: KernelDType, k: number, n: number): number {
@@ -33,7 +30,7 @@ function packGemm(node: Node, g: Graph, ctx: KernelContext | undefined, dt: Kern
   return packed;
 }
 
-function gemmSupports(node: Node, g: Graph, t: T): boolean {
+function gemmSupports(node: Node, g: Graph, t: DType): boolean {
   const q = t !== 'float32';
   if (!dtypesAre(g, [node.inputs[0]!, node.inputs[1]!, node.outputs[0]!], t)) return false;
   if (!dtypesAre(g, [node.inputs[2] ?? -1], q ? 'int32' : 'float32')) return false;
@@ -95,7 +92,7 @@ function runGemm(p: GemmP, inputs: (TypedArray | null)[], outputs: TypedArray[])
 }
 
 function conv1x1(dt: KernelDType): Kernel<GemmP> {
-  const t = TYPES[dt];
+  const t = tensorDType(dt);
   return defineKernel({
     name: `conv1x1_${dt}_gemm4x8_simd128`,
     op: 'CONV_2D',
@@ -120,7 +117,7 @@ function conv1x1(dt: KernelDType): Kernel<GemmP> {
 }
 
 function fullyConnected(dt: KernelDType): Kernel<GemmP> {
-  const t = TYPES[dt];
+  const t = tensorDType(dt);
   return defineKernel({
     name: `fc_${dt}_gemm4x8_simd128`,
     op: 'FULLY_CONNECTED',
@@ -149,7 +146,7 @@ interface FullConvP {
 
 /** Quantized: im2col rows + the GEMM; float: straight from the input rows (conv_f32_direct_simd128.c). */
 function convFull(dt: KernelDType): Kernel<FullConvP> {
-  const t = TYPES[dt];
+  const t = tensorDType(dt);
   const fn = dt === 'f32' ? 'conv_f32_direct' : `conv_${dt}_im2col`;
   const variant = dt === 'f32' ? 'direct4x8_simd128' : 'im2col_gemm4x8_simd128';
   return defineKernel({

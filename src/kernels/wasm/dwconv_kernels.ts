@@ -1,7 +1,7 @@
 // DEPTHWISE_CONV_2D 3x3 and 5x5 (depth multiplier 1, no dilation, equal strides) on the WASM kernels; output rows
 // split across threads.
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
-import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore } from '../common.js';
+import { activationRangeFloat, dtypesAre, inputTensor, nodeLabel, outputTensor, padBefore, tensorDType } from '../common.js';
 import { convQuant, floatBias } from '../conv_quant.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
 import { share } from './context.js';
@@ -16,7 +16,7 @@ interface DwP {
 }
 
 function dwconv(size: 3 | 5, dt: KernelDType): Kernel<DwP> {
-  const t = dt === 'f32' ? 'float32' : dt === 'u8' ? 'uint8' : 'int8';
+  const t = tensorDType(dt);
   const fn = `dwconv${size}x${size}_${dt}`;
   return defineKernel({
     name: `${fn}_simd128`,

@@ -5,7 +5,7 @@ import type { Graph, Node, TypedArray } from '../../graph/index.js';
 import { numElements, shapeToString } from '../../graph/index.js';
 import { prepareAddQuant } from '../add_sub_quant.js';
 import { prepareBinary } from '../binary.js';
-import { dtypesAre, inputTensor, outputTensor } from '../common.js';
+import { dtypesAre, inputTensor, outputTensor, tensorDType } from '../common.js';
 import { mul_i8_ref, mul_u8_ref } from '../mul.js';
 import { defineKernel, type Kernel, type KernelContext } from '../kernel.js';
 import { share } from './context.js';
@@ -31,7 +31,7 @@ interface AddP {
 /** TFLite's quantized ADD as a two-input table: add_{u8,i8}_run (SIMD, TFLite's arithmetic) computes the outputs of
  * all 65536 pairs of input bytes at prepare time, then each element is one lookup (MobileNetV2: half the time). */
 function add(dt: 'u8' | 'i8'): Kernel<AddP> {
-  const t = dt === 'u8' ? 'uint8' : 'int8';
+  const t = tensorDType(dt);
   return defineKernel({
     name: `add_${dt}_lut8x8`,
     op: 'ADD',
@@ -175,7 +175,7 @@ interface MulP {
 
 /** MUL of same shapes or with a per-channel gate; 8-bit with TFLite's arithmetic, float with its clamp. */
 function mul(dt: 'u8' | 'i8' | 'f32'): Kernel<MulP> {
-  const t = dt === 'u8' ? 'uint8' : dt === 'i8' ? 'int8' : 'float32';
+  const t = tensorDType(dt);
   /** Index of the full-size input, or -1 when neither shape fits (same shapes, or [1,..,1,c] against [..,c]). */
   const fullInput = (node: Node, g: Graph): number => {
     const y = outputTensor(g, node).shape;

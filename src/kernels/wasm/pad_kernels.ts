@@ -1,7 +1,7 @@
 // PAD of an NHWC image on height and width (what PyTorch's symmetric padding of stride-2 convolutions becomes) on
 // the WASM kernels: whole rows copied and filled, output rows split across threads.
 import type { Graph, Node, TypedArray } from '../../graph/index.js';
-import { dtypesAre, inputTensor, outputTensor } from '../common.js';
+import { dtypesAre, inputTensor, outputTensor, tensorDType } from '../common.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
 import { share } from './context.js';
 import { addr, computed, needWasm, tasks, type Tasks } from './kernel_common.js';
@@ -24,7 +24,7 @@ function hwPaddings(node: Node, g: Graph): number[] | undefined {
 }
 
 function pad(dt: KernelDType): Kernel<PadP> {
-  const t = dt === 'f32' ? 'float32' : dt === 'u8' ? 'uint8' : 'int8';
+  const t = tensorDType(dt);
   return defineKernel({
     name: `pad_${dt}_simd128`,
     op: 'PAD',

@@ -2,7 +2,7 @@
 // (8-bit: sums in WASM, the reference arithmetic per channel; float: the average pooling kernel).
 import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from '../average_pool2d.js';
-import { dtypesAre, inputTensor, outputTensor } from '../common.js';
+import { dtypesAre, inputTensor, outputTensor, tensorDType } from '../common.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
 import { meanOfSum, prepareMean, type MeanP } from '../mean.js';
 import { addr, computed, fns, needWasm, type ExportFns } from './kernel_common.js';
@@ -17,7 +17,7 @@ interface PoolP {
 }
 
 function gavgpool(dt: KernelDType): Kernel<PoolP> {
-  const t = dt === 'f32' ? 'float32' : dt === 'u8' ? 'uint8' : 'int8';
+  const t = tensorDType(dt);
   const ref = dt === 'f32' ? avgpool_f32_ref : dt === 'u8' ? avgpool_u8_ref : avgpool_i8_ref;
   const fn = `gavgpool_${dt}_run`;
   return defineKernel({
@@ -62,7 +62,7 @@ interface MeanWasmP {
  * WASM, then TFLite's arithmetic of the reference kernel on each sum; float, the global average pooling kernel
  * (float32 sums). */
 function mean(dt: 'u8' | 'i8' | 'f32'): Kernel<MeanWasmP> {
-  const t = dt === 'u8' ? 'uint8' : dt === 'i8' ? 'int8' : 'float32';
+  const t = tensorDType(dt);
   return defineKernel({
     name: `mean_${dt}_simd128`,
     op: 'MEAN',
