@@ -335,6 +335,15 @@ INLINE void store_floats(float *d, v128_t v, uint32_t n) {
   if (n & 1) wasm_v128_store32_lane(d, v, 0);
 }
 
+/* Clamps one row of 8 float channels (lo: 0-3, hi: 4-7) and stores its first nr (1..8). */
+INLINE void store_floats8(float *c, v128_t lo, v128_t hi, v128_t vmin, v128_t vmax, uint32_t nr) {
+  lo = fclamp4(lo, vmin, vmax);
+  hi = fclamp4(hi, vmin, vmax);
+  if (nr == 8) { wasm_v128_store(c, lo); wasm_v128_store(c + 4, hi); return; }
+  if (nr >= 4) { wasm_v128_store(c, lo); store_floats(c + 4, hi, nr - 4); }
+  else store_floats(c, lo, nr);
+}
+
 INLINE uint32_t round_up(uint32_t x, uint32_t m) { return (x + m - 1) / m * m; }
 
 /* GEMM rows are taken in chunks whose inputs and outputs stay in the L2 cache while every block of output channels

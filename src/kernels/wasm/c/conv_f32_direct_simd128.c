@@ -36,14 +36,10 @@ INLINE void tile(const float *a, uint32_t row, uint32_t px, uint32_t kh, uint32_
       acc3l = fmadd4(b, wl, acc3l); acc3h = fmadd4(b, wh, acc3h);
     }
   }
-  float *rows[MR] = {c, c + c_stride, c + 2 * c_stride, c + 3 * c_stride};
-  const v128_t lo[MR] = {acc0l, acc1l, acc2l, acc3l}, hi[MR] = {acc0h, acc1h, acc2h, acc3h};
-  for (uint32_t i = 0; i < mr; i++) {
-    const v128_t l = fclamp4(lo[i], vmin, vmax), h = fclamp4(hi[i], vmin, vmax);
-    if (nr == NR) { wasm_v128_store(rows[i], l); wasm_v128_store(rows[i] + 4, h); }
-    else if (nr >= 4) { wasm_v128_store(rows[i], l); store_floats(rows[i] + 4, h, nr - 4); }
-    else store_floats(rows[i], l, nr);
-  }
+  store_floats8(c, acc0l, acc0h, vmin, vmax, nr);
+  if (mr > 1) store_floats8(c + c_stride, acc1l, acc1h, vmin, vmax, nr);
+  if (mr > 2) store_floats8(c + 2 * c_stride, acc2l, acc2h, vmin, vmax, nr);
+  if (mr > 3) store_floats8(c + 3 * c_stride, acc3l, acc3h, vmin, vmax, nr);
 }
 
 /* Copies the inputs of the tile at input (iy0, ix0) (kh rows of span pixels) into p, zeros outside the image. */

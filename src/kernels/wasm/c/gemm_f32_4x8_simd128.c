@@ -27,14 +27,6 @@ EXPORT void gemm_f32_4x8_pack(uint32_t k, uint32_t n, const float *w, const floa
   }
 }
 
-INLINE void store_row(float *c, v128_t lo, v128_t hi, v128_t vmin, v128_t vmax, uint32_t nr) {
-  lo = fclamp4(lo, vmin, vmax);
-  hi = fclamp4(hi, vmin, vmax);
-  if (nr == NR) { wasm_v128_store(c, lo); wasm_v128_store(c + 4, hi); return; }
-  if (nr >= 4) { wasm_v128_store(c, lo); store_floats(c + 4, hi, nr - 4); }
-  else store_floats(c, lo, nr);
-}
-
 /* One row of a block of 8 channels, two chains of k. */
 INLINE void gemm_row(const float *a, const float *blk, uint32_t k, v128_t vmin, v128_t vmax, float *c, uint32_t nr) {
   v128_t l0 = wasm_v128_load(blk), h0 = wasm_v128_load(blk + 4);
@@ -50,7 +42,7 @@ INLINE void gemm_row(const float *a, const float *blk, uint32_t k, v128_t vmin, 
     const v128_t b0 = wasm_v128_load32_splat(a + kk);
     l0 = fmadd4(b0, wasm_v128_load(w), l0); h0 = fmadd4(b0, wasm_v128_load(w + 4), h0);
   }
-  store_row(c, wasm_f32x4_add(l0, l1), wasm_f32x4_add(h0, h1), vmin, vmax, nr);
+  store_floats8(c, wasm_f32x4_add(l0, l1), wasm_f32x4_add(h0, h1), vmin, vmax, nr);
 }
 
 /** Scratch bytes of run / run_cols: rows of a chunk packed 4 by 4, k-major. */
@@ -94,10 +86,10 @@ INLINE void tile4x8(const float *a, uint32_t o1, uint32_t o2, uint32_t o3, uint3
     b = wasm_v128_load32_splat(a + o3);
     acc3l = fmadd4(b, wl, acc3l); acc3h = fmadd4(b, wh, acc3h);
   }
-  store_row(c, acc0l, acc0h, vmin, vmax, nr);
-  if (mr > 1) store_row(c + c_stride, acc1l, acc1h, vmin, vmax, nr);
-  if (mr > 2) store_row(c + 2 * c_stride, acc2l, acc2h, vmin, vmax, nr);
-  if (mr > 3) store_row(c + 3 * c_stride, acc3l, acc3h, vmin, vmax, nr);
+  store_floats8(c, acc0l, acc0h, vmin, vmax, nr);
+  if (mr > 1) store_floats8(c + c_stride, acc1l, acc1h, vmin, vmax, nr);
+  if (mr > 2) store_floats8(c + 2 * c_stride, acc2l, acc2h, vmin, vmax, nr);
+  if (mr > 3) store_floats8(c + 3 * c_stride, acc3l, acc3h, vmin, vmax, nr);
 }
 
 /* Rows [m0, m1) of C, channels [n0, n) from the block at blk on; A packed at pa (pack_rows) if packed. */
