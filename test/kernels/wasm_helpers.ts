@@ -105,6 +105,15 @@ export function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | 
   return null;
 }
 
+/** Index and values of the first element that is not the same value (Object.is: NaN matches NaN, -0 does not
+ * match 0), or null. */
+export function firstValueDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
+  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
+  const show = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return `at ${i}: ${show(a[i]!)} vs ${show(b[i]!)}`;
+  return null;
+}
+
 /** Largest |a - b| / (1 + |b|). */
 export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
