@@ -16,9 +16,8 @@ type MeanMode =
   /** QuantizedMeanOrSum: float32 rescale of the mean. */
   | 'float';
 
-export interface MeanP {
-  /** For each input element, the output element it adds into. */
-  outIndex: Int32Array;
+/** The arithmetic of a MEAN node: how each output follows from the sum of its inputs. */
+export interface MeanArith {
   outSize: number;
   count: number;
   mode: MeanMode;
@@ -32,7 +31,19 @@ export interface MeanP {
   max: number;
 }
 
-function reductionMap(shape: number[], axes: Set<number>): { outIndex: Int32Array; outSize: number; count: number } {
+interface MeanP extends MeanArith {
+  /** For each input element, the output element it adds into. */
+  outIndex: Int32Array;
+}
+
+/** The reduced axes of a MEAN node as listed (non-negative). */
+function meanAxes(node: Node, g: Graph): number[] {
+  const r = inputTensor(g, node, 0).shape.length;
+  return Array.from(constData(node, g, 1, 'axes'), (a) => (a < 0 ? a + r : a));
+}
+
+/** For each element of a tensor of `shape`, its output element once `axes` are reduced. */
+function reductionMap(shape: number[], axes: Set<number>): Int32Array {
   const r = shape.length;
   let total = 1;
   for (const d of shape) total *= d;
@@ -55,19 +66,21 @@ function reductionMap(shape: number[], axes: Set<number>): { outIndex: Int32Arra
       idx[i] = 0;
     }
   }
-  return { outIndex, outSize: acc, count: total / Math.max(acc, 1) };
+  return outIndex;
 }
 
-/** Constants of a MEAN node (TFLite 2.9's case for its dtypes, axes and quantization). */
-export function prepareMean(node: Node, g: Graph): MeanP {
+/** The arithmetic of a MEAN node (TFLite 2.9's case for its dtypes, axes and quantization). */
+export function prepareMean(node: Node, g: Graph): MeanArith {
   const n = node as NodeOf<'MEAN'>;
   const x = inputTensor(g, node, 0);
   const y = outputTensor(g, node);
   const r = x.shape.length;
-  const axesList = Array.from(constData(node, g, 1, 'axes'), (a) => (a < 0 ? a + r : a));
+  const axesList = meanAxes(node, g);
   const axes = new Set(axesList);
-  const map = reductionMap(x.shape, axes);
-  const base = { ...map, mode: 'float' as MeanMode, mult: 0, shift: 0, bias: 0, scale: 0, fbias: 0, outZp: 0, min: 0, max: 0 };
+  const total = x.shape.reduce((a, b) => a * b, 1);
+  const outSize = x.shape.reduce((a, d, i) => (axes.has(i) ? a : a * d), 1);
+  const count = total / Math.max(outSize, 1);
+  const base = { outSize, count, mode: 'float' as MeanMode, mult: 0, shift: 0, bias: 0, scale: 0, fbias: 0, outZp: 0, min: 0, max: 0 };
   if (x.dtype === 'float32') return base;
   const where = nodeLabel(node);
   const xq = quantOf(x, where);
@@ -81,7 +94,7 @@ export function prepareMean(node: Node, g: Graph): MeanP {
     let temp = f(f(xq.zeroPoint * f(xq.scale)) / f(yq.scale));
     temp = temp > 0 ? f(temp + 0.5) : f(temp - 0.5);
     const bias = yq.zeroPoint - Math.trunc(temp);
-    const m = quantizeMultiplier(f(f(xq.scale) / f(f(map.count) * f(yq.scale))));
+    const m = quantizeMultiplier(f(f(xq.scale) / f(f(count) * f(yq.scale))));
     return { ...common, mode: 'spatial', mult: m.multiplier, shift: m.shift, bias };
   }
   if (xq.scale === yq.scale && xq.zeroPoint === yq.zeroPoint) return { ...common, mode: 'same' };
@@ -96,7 +109,9 @@ function meanKernel(dtype: KernelDType, t: 'float32' | 'uint8' | 'int8'): Kernel
     dtype,
     variant: 'ref',
     supports: (node: Node, g: Graph) => node.op === 'MEAN' && dtypesAre(g, [node.inputs[0]!, node.outputs[0]!], t),
-    prepare: prepareMean,
+    prepare: (node: Node, g: Graph): MeanP => ({
+      ...prepareMean(node, g), outIndex: reductionMap(inputTensor(g, node, 0).shape, new Set(meanAxes(node, g))),
+    }),
     run(p: MeanP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
       const x = inputs[0] as Float32Array | Uint8Array | Int8Array;
       const y = outputs[0] as Float32Array | Uint8Array | Int8Array;
@@ -108,7 +123,7 @@ function meanKernel(dtype: KernelDType, t: 'float32' | 'uint8' | 'int8'): Kernel
 }
 
 /** The quantized output for the sum s of one output's inputs (clamped). */
-export function meanOfSum(p: MeanP, s: number): number {
+export function meanOfSum(p: MeanArith, s: number): number {
   let v: number;
   if (p.mode === 'spatial') v = multiplyByQuantizedMultiplier(s, p.mult, p.shift) + p.bias;
   else if (p.mode === 'same') v = Math.trunc(s / p.count);

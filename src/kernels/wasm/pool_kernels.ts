@@ -4,7 +4,7 @@ import type { Graph, Node, NodeOf, TypedArray } from '../../graph/index.js';
 import { avgpool_f32_ref, avgpool_i8_ref, avgpool_u8_ref } from '../average_pool2d.js';
 import { dtypesAre, inputTensor, outputTensor, tensorDType } from '../common.js';
 import { defineKernel, type Kernel, type KernelContext, type KernelDType } from '../kernel.js';
-import { meanOfSum, prepareMean, type MeanP } from '../mean.js';
+import { meanOfSum, prepareMean, type MeanArith } from '../mean.js';
 import { addr, computed, fns, needWasm, type ExportFns } from './kernel_common.js';
 
 interface PoolP {
@@ -49,10 +49,10 @@ function gavgpool(dt: KernelDType): Kernel<PoolP> {
 
 interface MeanWasmP {
   e: ExportFns;
-  p: MeanP;
+  p: MeanArith;
   pixels: number;
   channels: number;
-  /** channels + 8 int32: the sums. */
+  /** channels + 8 int32: the sums (8-bit only). */
   acc: number;
   memory: WebAssembly.Memory;
   sums?: Int32Array;
@@ -82,8 +82,8 @@ function mean(dt: 'u8' | 'i8' | 'f32'): Kernel<MeanWasmP> {
       const w = needWasm(ctx, node);
       const xs = inputTensor(g, node, 0).shape;
       const channels = xs[3]!;
-      return { e: fns(w), p: prepareMean(node, g), pixels: xs[1]! * xs[2]!, channels, acc: w.heap.alloc((channels + 8) * 4),
-        memory: w.kernels.memory };
+      return { e: fns(w), p: prepareMean(node, g), pixels: xs[1]! * xs[2]!, channels,
+        acc: dt === 'f32' ? 0 : w.heap.alloc((channels + 8) * 4), memory: w.kernels.memory };
     },
     run(p: MeanWasmP, inputs: (TypedArray | null)[], outputs: TypedArray[]): void {
       if (dt === 'f32') {
