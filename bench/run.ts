@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedArray } from '../src/graph/index.js';
-import { latencyStats, type LatencyStats } from '../src/tasks/bench_stats.js';
+import { latencyStats, quantile, type LatencyStats } from '../src/tasks/bench_stats.js';
 import { Model } from '../src/tasks/model.js';
 import type { EngineSpec } from './engines/engine.js';
 import { graphOf } from './engines/graph_source.js';
@@ -153,9 +153,7 @@ async function runCase(c: Case, rounds: number, sliceMs: number): Promise<{ rows
 }
 
 function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+  return quantile([...a].sort((x, y) => x - y), 0.5);
 }
 
 function table(results: { name: string; rows: Row[] }[]): string {
